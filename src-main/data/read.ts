@@ -116,6 +116,18 @@ export async function readJets(path: string, opts: ReadOptions = {}): Promise<Je
       const { readHdf5 } = await import('./hdf5.ts');
       return readHdf5(path, opts);
     }
+    case 'npy': {
+      const { readNpy } = await import('./npy.ts');
+      return readNpy(path, opts);
+    }
+    case 'npz': {
+      const { readNpz } = await import('./npy.ts');
+      return readNpz(path, opts);
+    }
+    case 'csv': {
+      const { readCsv } = await import('./csv.ts');
+      return readCsv(path, opts);
+    }
     default:
       throw new UserError('UNSUPPORTED', `${path}: ${container} files are not read yet`, { where: path });
   }

@@ -57,3 +57,62 @@ export function denseJets(mult: number[], P: number, F = 3): { data: Float32Arra
   });
   return { data, expected };
 }
+
+/** Encodes a .npy file (format 1.0) from C-order values with any numeric dtype, endianness and memory order. */
+export function npyBytes(values: ArrayLike<number>, shape: number[], descr = '<f4', fortran = false): Uint8Array {
+  const m = /^([<>|])([fiub])(\d+)$/.exec(descr)!;
+  const le = m[1] !== '>';
+  const kind = m[2]!;
+  const size = Number(m[3]);
+  const n = values.length;
+  // C order → memory order
+  const mem = new Float64Array(n);
+  if (!fortran || shape.length < 2) for (let i = 0; i < n; i++) mem[i] = values[i]!;
+  else {
+    const idx = new Array<number>(shape.length).fill(0);
+    for (let c = 0; c < n; c++) {
+      let rem = c;
+      for (let k = shape.length - 1; k >= 0; k--) {
+        idx[k] = rem % shape[k]!;
+        rem = Math.floor(rem / shape[k]!);
+      }
+      let f = 0;
+      for (let k = shape.length - 1; k >= 0; k--) f = f * shape[k]! + idx[k]!;
+      mem[f] = values[c]!;
+    }
+  }
+  const data = new Uint8Array(n * size);
+  const dv = new DataView(data.buffer);
+  for (let i = 0; i < n; i++) {
+    const x = mem[i]!;
+    if (kind === 'f' && size === 2) dv.setUint16(2 * i, floatToHalf(x), le);
+    else if (kind === 'f' && size === 4) dv.setFloat32(4 * i, x, le);
+    else if (kind === 'f') dv.setFloat64(8 * i, x, le);
+    else if (kind === 'b' || size === 1) dv.setUint8(i, kind === 'i' ? x & 0xff : x);
+    else if (size === 2) kind === 'i' ? dv.setInt16(2 * i, x, le) : dv.setUint16(2 * i, x, le);
+    else if (size === 4) kind === 'i' ? dv.setInt32(4 * i, x, le) : dv.setUint32(4 * i, x, le);
+    else kind === 'i' ? dv.setBigInt64(8 * i, BigInt(x), le) : dv.setBigUint64(8 * i, BigInt(x), le);
+  }
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const out = new Uint8Array(10 + header.length + data.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  out.set(data, 10 + header.length);
+  return out;
+}
+
+function floatToHalf(x: number): number {
+  const f32 = new Float32Array([x]);
+  const u = new Uint32Array(f32.buffer)[0]!;
+  const sign = (u >>> 16) & 0x8000;
+  const exp = ((u >>> 23) & 0xff) - 127 + 15;
+  const mant = u & 0x7fffff;
+  if (((u >>> 23) & 0xff) === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  if (exp <= 0) return sign; // tiny → 0 (tests use representable values)
+  if (exp >= 31) return sign | 0x7c00;
+  return sign | (exp << 10) | Math.round(mant / 8192);
+}

@@ -1,0 +1,94 @@
+// NumPy .npy/.npz (dtypes, endianness, Fortran order) and long-format CSV readers against known jets.
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { readJets, detectFormat } from '../../src-main/data/read.ts';
+import type { JetSet } from '../../src-main/data/jetset.ts';
+import { denseJets, npyBytes, tempDir } from './fixtures.ts';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const mult = [2, 3, 1];
+const P = 4;
+const { data, expected } = denseJets(mult, P);
+
+function expectJets(s: JetSet, tol = 4): void {
+  expect(s.nJets).toBe(mult.length);
+  expect(Array.from(s.offsets)).toEqual([0, 2, 5, 6]);
+  for (let j = 0; j < mult.length; j++)
+    for (let k = 0; k < mult[j]!; k++) {
+      const i = s.offsets[j]! + k;
+      const [pt, eta, phi] = expected[j]![k]!;
+      expect(s.pt[i]).toBeCloseTo(pt!, tol - 2);
+      expect(s.eta[i]).toBeCloseTo(eta!, tol - 2);
+      expect(s.phi[i]).toBeCloseTo(phi!, tol - 2);
+    }
+}
+
+describe('.npy', () => {
+  for (const descr of ['<f4', '>f4', '<f8', '>f8', '<f2']) {
+    for (const fortran of [false, true]) {
+      it(`${descr}${fortran ? ' Fortran order' : ''}`, async () => {
+        const p = join(tmp.dir, `a${descr.replace(/[<>]/, (c) => (c === '<' ? 'le' : 'be'))}${fortran ? 'F' : 'C'}.npy`);
+        writeFileSync(p, npyBytes(data, [3, P, 3], descr, fortran));
+        expect((await detectFormat(p)).container).toBe('npy');
+        expectJets(await readJets(p), descr === '<f2' ? 3 : 5);
+      });
+    }
+  }
+  it('integer dtypes (int64 big-endian, uint16, int8) convert exactly', async () => {
+    const ints = [5, 1, 2, 3, 0, 0, 0, 0, 0, 7, -1, 1, 0, 0, 0, 0, 0, 0];
+    for (const descr of ['>i8', '<i8', '<u2', '|i1', '<i4']) {
+      const vals = descr.includes('u') ? ints.map(Math.abs) : ints;
+      const p = join(tmp.dir, `int${descr.replace(/[<>|]/g, '_')}.npy`);
+      writeFileSync(p, npyBytes(vals, [3, 2, 3], descr));
+      const s = await readJets(p, { skipEmpty: true });
+      expect(s.nJets).toBe(2);
+      expect(Array.from(s.pt)).toEqual([5, 3, 7]);
+      expect(s.eta[2]).toBe(descr.includes('u') ? 1 : -1);
+    }
+  });
+});
+
+describe('.npz', () => {
+  it('finds the rank-3 array and the label array', async () => {
+    const p = join(tmp.dir, 'jets.npz');
+    writeFileSync(p, zipSync({ 'particles.npy': npyBytes(data, [3, P, 3]), 'label.npy': npyBytes([1, 0, 1], [3], '<i8') }));
+    expect((await detectFormat(p)).container).toBe('npz');
+    const s = await readJets(p);
+    expectJets(s);
+    expect(s.labelNames).toEqual(['0', '1']);
+    expect(Array.from(s.label!)).toEqual([1, 0, 1]);
+    expect(s.source.format).toBe('npz');
+  });
+});
+
+describe('CSV long format', () => {
+  it('one row per constituent with header, label column, shown mapping', async () => {
+    const lines = ['jet_id,label,pt,eta,phi'];
+    expected.forEach((rows, j) => rows.forEach((r) => lines.push(`${10 + j},${j === 1 ? 'top' : 'qcd'},${r[0]},${r[1]},${r[2]}`)));
+    const p = join(tmp.dir, 'jets.txt');
+    writeFileSync(p, lines.join('\n') + '\n');
+    expect((await detectFormat(p)).container).toBe('csv');
+    const s = await readJets(p);
+    expectJets(s);
+    expect(s.labelNames).toEqual(['qcd', 'top']);
+    expect(Array.from(s.label!)).toEqual([0, 1, 0]);
+    expect(s.source.featureMap).toMatchObject({ jet: 'jet_id', pt: 'pt', eta: 'eta', phi: 'phi', label: 'label' });
+  });
+  it('(E, px, py, pz) columns convert to (pT, η, φ, E); user mapping of columns', async () => {
+    const p = join(tmp.dir, 'cart.csv');
+    // pT 3-4-5 triangle: px=3, py=4 → pT=5, φ=atan2(4,3); pz = 5 sinh(0.5)
+    const pz = 5 * Math.sinh(0.5);
+    writeFileSync(p, `evt;Energy;PX;PY;PZ\n1;100;3;4;${pz}\n1;50;-1;0;0\n`);
+    const s = await readJets(p, { featureMap: { jet: 'evt', energy: 'Energy', px: 'PX', py: 'PY', pz: 'PZ' } });
+    expect(s.nJets).toBe(1);
+    expect(s.pt[0]).toBeCloseTo(5, 5);
+    expect(s.eta[0]).toBeCloseTo(0.5, 5);
+    expect(s.phi[0]).toBeCloseTo(Math.atan2(4, 3), 5);
+    expect(s.phi[1]).toBeCloseTo(Math.PI, 5);
+    expect(Array.from(s.energy!)).toEqual([100, 50]);
+  });
+});
