@@ -28,6 +28,8 @@ export interface Binning {
 export interface HistogramOptions extends Binning {
   /** Per-value weights, same length as the values; default 1 each. */
   weights?: ArrayLike<number>;
+  /** Put values below/above the range (±∞ included) into the first/last bin instead of under/overflow. */
+  clamp?: boolean;
 }
 
 function checkBinning({ bins, range }: Binning): void {
@@ -68,7 +70,7 @@ export function binIndex(x: number, lo: number, hi: number, bins: number): numbe
 /** Fill a fixed-width histogram of `values` on `bins` bins over `range` (optionally weighted). */
 export function histogram(values: ArrayLike<number>, opts: HistogramOptions): Histogram {
   checkBinning(opts);
-  const { bins, weights } = opts;
+  const { bins, weights, clamp = false } = opts;
   const [lo, hi] = opts.range;
   if (weights && weights.length !== values.length) {
     throw new RangeError(`histogram: ${weights.length} weights for ${values.length} values`);
@@ -81,9 +83,13 @@ export function histogram(values: ArrayLike<number>, opts: HistogramOptions): Hi
     const w = weights ? weights[k]! : 1;
     const i = binIndex(values[k]!, lo, hi, bins);
     if (i === -2) nonFinite++;
-    else if (i === -1) underflow += w;
-    else if (i === bins) overflow += w;
-    else counts[i]! += w;
+    else if (i === -1) {
+      if (clamp) counts[0]! += w;
+      else underflow += w;
+    } else if (i === bins) {
+      if (clamp) counts[bins - 1]! += w;
+      else overflow += w;
+    } else counts[i]! += w;
   }
   return { edges: linearEdges(lo, hi, bins), counts, underflow, overflow, nonFinite };
 }
