@@ -1,9 +1,9 @@
 // The reference EnergyNet on TensorFlow.js (cpu / wasm / tfjs-node backends): spec.ts's math, first-order only.
 // Forward and the vector–Jacobian product (param- and/or input-gradient) run in chunks of jets to bound memory.
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../util/rng.ts';
+import { ensureTfjsGradients } from './tfjs-grads.ts';
 import {
   paramCount,
   paramLayout,
@@ -141,6 +141,7 @@ class TfjsEnergyNet implements EnergyNet {
   private readonly chunkJets: number;
 
   constructor(config: EnergyConfig, params: Float32Array | undefined, tfBackend: string, chunkJets?: number) {
+    ensureTfjsGradients();
     this.config = { ...config, phiHidden: [...config.phiHidden], headHidden: [...config.headHidden] };
     this.layout = paramLayout(config);
     this.paramCount = paramCount(config);
