@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { JetSet } from '../../src-main/data/jetset.ts';
 import { jetObservables, observablesFromFeatures } from '../../src-main/physics/observables.ts';
 import { hasShared, sharedPath } from '../helpers/shared.ts';
-import { loadPythiaJets } from './load-pythia.ts';
+import { readJets } from '../../src-main/data/read.ts';
 
 function tinyJets(withEnergy = false): JetSet {
   // jet 0: two massless 100 GeV particles at 90° (m = √20000, pT = √20000, φ = π/4)
@@ -75,7 +75,7 @@ describe('observablesFromFeatures', () => {
 
 describe.skipIf(!hasShared)('jetObservables on the shared Pythia QCD jets', () => {
   it('median constituent mass ≈ 61 GeV and pT in the 550–650 window (README)', async () => {
-    const jets = await loadPythiaJets(sharedPath('pythia8/qcd.h5'), 2000);
+    const jets = await readJets(sharedPath('pythia8/qcd.h5'), { maxJets: 2000 });
     const o = jetObservables(jets);
     const median = (a: Float32Array) => { const s = Float32Array.from(a).sort(); return s[s.length >> 1]!; };
     expect(median(o.massGeV)).toBeGreaterThan(55);

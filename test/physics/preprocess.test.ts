@@ -10,7 +10,7 @@ import {
 } from '../../src-main/physics/preprocess.ts';
 import { Rng } from '../../src-main/util/rng.ts';
 import { hasShared, sharedPath } from '../helpers/shared.ts';
-import { loadPythiaJets } from './load-pythia.ts';
+import { readJets } from '../../src-main/data/read.ts';
 
 function makeJets(list: Array<Array<[number, number, number]>>, labels?: number[]): JetSet {
   const offsets = new Uint32Array(list.length + 1);
@@ -183,7 +183,7 @@ describe.skipIf(!hasShared)('preprocess on the shared Pythia jets', () => {
   const median = (v: ArrayLike<number>) => Float64Array.from(v).sort()[v.length >> 1]!;
 
   it('centering alone (boost + azimuthal rotation) keeps every jet mass and pT exactly', async () => {
-    const jets = await loadPythiaJets(sharedPath('pythia8/w.h5'), 1000);
+    const jets = await readJets(sharedPath('pythia8/w.h5'), { maxJets: 1000 });
     const before = jetObservables(jets);
     const p = preprocess(jets, { rotate: false });
     const after = observablesFromFeatures(p.x, p.mask, p.size, p.particles);
@@ -196,7 +196,7 @@ describe.skipIf(!hasShared)('preprocess on the shared Pythia jets', () => {
   });
 
   it('with the rotation, jet mass is unchanged within 1% (per-jet median, sample median and mean) and round-trips', async () => {
-    const jets = await loadPythiaJets(sharedPath('pythia8/qcd.h5'), 3000);
+    const jets = await readJets(sharedPath('pythia8/qcd.h5'), { maxJets: 3000 });
     const before = jetObservables(jets);
     const p = preprocess(jets);
     const after = observablesFromFeatures(p.x, p.mask, p.size, p.particles);
