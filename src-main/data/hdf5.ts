@@ -150,7 +150,7 @@ export async function readHdf5(path: string, opts: Hdf5ReadOptions = {}): Promis
     const lay = detectHdf5Layout(path, f, opts.collection);
     if (lay.layout === 'hdf5-array') return readDenseArray(path, f, lay.collection, opts);
     const { readPandas } = await import('./hdf5-pandas.ts');
-    return readPandas(path, f, lay, opts);
+    return await readPandas(path, f, lay, opts);
   } finally {
     f.close();
   }
