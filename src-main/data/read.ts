@@ -100,6 +100,11 @@ export async function detectFormat(path: string): Promise<FormatInfo> {
     } finally {
       f.close();
     }
+  } else if (container === 'root') {
+    const { openRoot, describeRoot } = await import('./root.ts');
+    const { desc } = await describeRoot(path, await openRoot(path));
+    info.layout = desc.layout;
+    info.collections = desc.layout === 'root-tree' ? [desc.tree] : desc.collections;
   } else if (container === 'npy' || container === 'npz' || container === 'csv') {
     info.layout = container;
   }
@@ -115,6 +120,10 @@ export async function readJets(path: string, opts: ReadOptions = {}): Promise<Je
     case 'hdf5': {
       const { readHdf5 } = await import('./hdf5.ts');
       return readHdf5(path, opts);
+    }
+    case 'root': {
+      const { readRoot } = await import('./root.ts');
+      return readRoot(path, opts);
     }
     case 'npy': {
       const { readNpy } = await import('./npy.ts');
