@@ -76,7 +76,7 @@ export function sumFourVectors(vs: readonly FourVector[]): FourVector {
 
 /** Transverse momentum √(px² + py²) [GeV]. */
 export function ptOf(v: FourVector): number {
-  return Math.hypot(v.px, v.py);
+  return Math.sqrt(v.px * v.px + v.py * v.py);
 }
 
 /** Pseudorapidity asinh(pz/pT); ±∞ along the beam, 0 for the zero vector. */

@@ -42,7 +42,7 @@ interface Pseudo {
 function pseudo(px: number, py: number, pz: number, e: number): Pseudo {
   const pt2 = px * px + py * py;
   // rapidity, guarded like FastJet for |pz| ≥ E (massless rounding)
-  const ePlus = Math.max(e, Math.hypot(Math.sqrt(pt2), pz) * (1 + 1e-15));
+  const ePlus = Math.max(e, Math.sqrt(pt2 + pz * pz) * (1 + 1e-15));
   const rap = pt2 === 0 && pz === 0 ? 0 : 0.5 * Math.log((ePlus + pz) / (ePlus - pz));
   return { px, py, pz, e, pt2, rap, phi: pt2 === 0 ? 0 : Math.atan2(py, px) };
 }
@@ -67,32 +67,50 @@ export function exclusiveKtAxesUpTo(pt: ArrayLike<number>, eta: ArrayLike<number
   }
   const result: Array<Array<{ rap: number; phi: number }>> = [];
   const alive = new Uint8Array(n).fill(1);
-  const d = new Float64Array(n * n); // kT distance of pairs i < j at d[i*n + j]
-  const kt = (a: Pseudo, b: Pseudo) => Math.min(a.pt2, b.pt2) * dr2(a, b.rap, b.phi);
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) d[i * n + j] = kt(objs[i]!, objs[j]!);
+  // symmetric kT distance matrix and each object's nearest neighbour (typical O(n²) clustering, as FastJet's N2 plain)
+  const d = new Float64Array(n * n);
+  const kt = (a: Pseudo, b: Pseudo) => {
+    const v = Math.min(a.pt2, b.pt2) * dr2(a, b.rap, b.phi);
+    return Number.isNaN(v) ? Infinity : v;
+  };
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) d[i * n + j] = d[j * n + i] = kt(objs[i]!, objs[j]!);
+  const nnJ = new Int32Array(n).fill(-1);
+  const nnD = new Float64Array(n).fill(Infinity);
+  const findNn = (i: number) => {
+    let best = Infinity, bj = -1;
+    for (let j = 0; j < n; j++) {
+      if (j === i || !alive[j]) continue;
+      const v = d[i * n + j]!;
+      if (v < best || bj < 0) {
+        best = v;
+        bj = j;
+      }
+    }
+    nnJ[i] = bj;
+    nnD[i] = best;
+  };
+  for (let i = 0; i < n; i++) findNn(i);
   const snapshot = () => objs.filter((_, i) => alive[i]).map((o) => ({ rap: o.rap, phi: o.phi }));
   for (let left = n; left >= 1; left--) {
     if (left <= maxN) result[left - 1] = snapshot();
     if (left === 1) break;
-    let best = Infinity, bi = -1, bj = -1;
-    for (let i = 0; i < n; i++) {
-      if (!alive[i]) continue;
-      for (let j = i + 1; j < n; j++) {
-        if (alive[j] && d[i * n + j]! < best) {
-          best = d[i * n + j]!;
-          bi = i;
-          bj = j;
-        }
-      }
-    }
-    if (bi < 0) { bi = alive.indexOf(1); bj = alive.indexOf(1, bi + 1); } // NaN distances: merge any pair
+    let bi = -1;
+    for (let i = 0; i < n; i++) if (alive[i] && (bi < 0 || nnD[i]! < nnD[bi]!)) bi = i;
+    const bj = nnJ[bi]!;
     const a = objs[bi]!, b = objs[bj]!;
     objs[bi] = pseudo(a.px + b.px, a.py + b.py, a.pz + b.pz, a.e + b.e);
     alive[bj] = 0;
     for (let k = 0; k < n; k++) {
       if (!alive[k] || k === bi) continue;
-      d[Math.min(k, bi) * n + Math.max(k, bi)] = kt(objs[k]!, objs[bi]!);
+      const v = kt(objs[k]!, objs[bi]!);
+      d[k * n + bi] = d[bi * n + k] = v;
+      if (nnJ[k] === bi || nnJ[k] === bj) findNn(k);
+      else if (v < nnD[k]!) {
+        nnJ[k] = bi;
+        nnD[k] = v;
+      }
     }
+    findNn(bi);
   }
   for (let N = n + 1; N <= maxN; N++) result[N - 1] = result[n - 1] ?? [];
   return result;

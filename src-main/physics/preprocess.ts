@@ -103,7 +103,7 @@ export function preprocess(jets: JetSet, opts: PreprocessOptions = {}): PaddedJe
         m2 = Math.max(0, energy[i]! * energy[i]! - pLab * pLab);
       }
       eBoost[k] = Math.sqrt(pBoost * pBoost + m2);
-      const R = Math.hypot(dEta[k]!, dPhi[k]!);
+      const R = Math.sqrt(dEta[k]! * dEta[k]! + dPhi[k]! * dPhi[k]!);
       if (R > 0) {
         uEta += (dEta[k]! * eBoost[k]!) / R;
         uPhi += (dPhi[k]! * eBoost[k]!) / R;
