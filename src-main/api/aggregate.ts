@@ -1,6 +1,7 @@
 // Pure aggregation for plot-feeding API responses: binned histograms on shared edges, thinned series, average jet
 // images, flattened config diffs and CSV — so nothing per-jet crosses the API.
 import { commonRange, histogram } from '../eval/histogram.ts';
+import { jetImage } from '../physics/images.ts';
 import type { Histogram, JetImage, Series } from './types.ts';
 
 /** Histograms of several samples on shared edges (range from their pooled 0.1–99.9% quantiles unless given). */
@@ -46,28 +47,13 @@ export function thinSeries(x: number[], y: number[], maxPoints: number): { x: nu
   return { x: outX, y: outY };
 }
 
-/**
- * Average jet image in the (Δη, Δφ) plane from padded (ln pT, Δη, Δφ) features: each jet's constituent pT fractions
- * summed into `pixels`² bins over ±`halfWidth`, divided by the number of jets.
- */
+/** Average jet image (physics/images.ts) in the API's layout: values[iEta * nPhi + iPhi], mean pT fraction per pixel. */
 export function averageJetImage(x: Float32Array, mask: Uint8Array, size: number, particles: number, pixels = 32, halfWidth = 0.8): JetImage {
-  const values = new Float64Array(pixels * pixels);
-  const w = (2 * halfWidth) / pixels;
-  for (let j = 0; j < size; j++) {
-    let total = 0;
-    for (let p = 0; p < particles; p++) if (mask[j * particles + p]) total += Math.exp(x[(j * particles + p) * 3]!);
-    if (!(total > 0)) continue;
-    for (let p = 0; p < particles; p++) {
-      const s = j * particles + p;
-      if (!mask[s]) continue;
-      const ie = Math.floor((x[s * 3 + 1]! + halfWidth) / w);
-      const ip = Math.floor((x[s * 3 + 2]! + halfWidth) / w);
-      if (ie < 0 || ie >= pixels || ip < 0 || ip >= pixels) continue;
-      values[ie * pixels + ip]! += Math.exp(x[s * 3]!) / total;
-    }
-  }
-  const edges = Array.from({ length: pixels + 1 }, (_, i) => -halfWidth + i * w);
-  return { etaEdges: edges, phiEdges: edges.slice(), values: Array.from(values, (v) => (size ? v / size : 0)), nJets: size };
+  const img = jetImage(x, mask, size, particles, { bins: pixels, etaRange: [-halfWidth, halfWidth], phiRange: [-halfWidth, halfWidth], normalize: true });
+  const values = new Array<number>(pixels * pixels);
+  for (let ip = 0; ip < pixels; ip++) for (let ie = 0; ie < pixels; ie++) values[ie * pixels + ip] = img[ip * pixels + ie]!;
+  const edges = Array.from({ length: pixels + 1 }, (_, i) => -halfWidth + (2 * halfWidth * i) / pixels);
+  return { etaEdges: edges, phiEdges: edges.slice(), values, nJets: size };
 }
 
 /** Flattens nested config objects to dotted keys ({ a: { b: 1 } } → { 'a.b': 1 }); arrays are leaf values. */

@@ -185,7 +185,8 @@ export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'interrupted'
 /** One editable hyper-parameter, addressed by a dotted key into the training config (e.g. 'model.layers'). */
 export interface ParamInfo {
   key: string;
-  default: number | string | boolean | number[];
+  /** The preset's value; null = unset (optional parameter, e.g. 'maxSteps', or 'off' for clip thresholds). */
+  default: number | string | boolean | number[] | null;
   /** What it does, one sentence, with its unit. */
   meaning: string;
   type: 'number' | 'integer' | 'string' | 'boolean' | 'number[]' | 'choice';
@@ -292,6 +293,8 @@ export interface EvaluationInfo {
   createdAt: string;
 }
 
+/** 'energy': E(x). 'pBackground' (EBM-CLF): thresholds and curves use the anomaly score 1 − p(background|x), so
+ *  for both kinds higher = more anomalous and a jet passes a cut when score ≥ threshold. */
 export type ScoreKind = 'energy' | 'pBackground';
 
 export interface RunDetail extends RunSummary {

@@ -19,6 +19,7 @@ export interface Command {
 
 /** Sub-commands, loaded lazily so `ebm-hep inspect` does not load tfjs. One line per command. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.ts')).default,
 };
 
 function help(): string {
