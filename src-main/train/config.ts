@@ -7,7 +7,7 @@ import { UserError } from '../util/errors.ts';
 const modelSchema = z.object({
   arch: z.enum(['transformer', 'deepsets']),
   particles: z.number().int().min(1).max(512),
-  features: z.number().int().refine((v) => v === 3, 'must be 3 (log pT, Δη, Δφ)'),
+  features: z.number().int().refine((v: number): boolean => v === 3, 'must be 3 (log pT, Δη, Δφ)'),
   layers: z.number().int().min(0).max(64),
   dModel: z.number().int().min(1),
   heads: z.number().int().min(1),
