@@ -43,6 +43,12 @@ export function hdf5Reason(err: unknown): string {
   return last.replace(/^#\d+:\s*\S+\s+line\s+\d+\s+in\s+/, '').slice(0, 200);
 }
 
+/** Any HDF5 library failure (damaged metadata, failed filter, …) as one UserError naming the file. */
+export function asHdf5Error(path: string, err: unknown): UserError {
+  if (err instanceof UserError) return err;
+  return badFile(path, `cannot read as HDF5 (${hdf5Reason(err)})`, 'The file is truncated or corrupt: copy or download it again.', err);
+}
+
 /** Reads rows [start, end) of a dataset's first axis, turning HDF5 read failures into a UserError. */
 export function readRows(path: string, ds: H5Dataset, start: number, end: number): ArrayLike<number> {
   try {
@@ -151,6 +157,8 @@ export async function readHdf5(path: string, opts: Hdf5ReadOptions = {}): Promis
     if (lay.layout === 'hdf5-array') return readDenseArray(path, f, lay.collection, opts);
     const { readPandas } = await import('./hdf5-pandas.ts');
     return await readPandas(path, f, lay, opts);
+  } catch (err) {
+    throw asHdf5Error(path, err);
   } finally {
     f.close();
   }

@@ -87,16 +87,27 @@ export function containerFromBytes(path: string, b: Uint8Array): Container {
 
 /** Detects the file's format from its content; for HDF5 also the jet layout and collections. */
 export async function detectFormat(path: string): Promise<FormatInfo> {
+  try {
+    return await detect(path);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw badFile(path, `could not be read (${(err as Error)?.message ?? String(err)})`, 'The file is damaged or not in a supported layout: copy it again.', err);
+  }
+}
+
+async function detect(path: string): Promise<FormatInfo> {
   const { bytes, size } = await head(path);
   const container = containerFromBytes(path, bytes);
   const info: FormatInfo = { container, sizeBytes: size };
   if (container === 'hdf5') {
-    const { openHdf5, detectHdf5Layout } = await import('./hdf5.ts');
+    const { openHdf5, detectHdf5Layout, asHdf5Error } = await import('./hdf5.ts');
     const f = await openHdf5(path);
     try {
       const lay = detectHdf5Layout(path, f);
       info.layout = lay.layout;
       info.collections = lay.collections;
+    } catch (err) {
+      throw asHdf5Error(path, err);
     } finally {
       f.close();
     }
@@ -111,8 +122,20 @@ export async function detectFormat(path: string): Promise<FormatInfo> {
   return info;
 }
 
-/** Reads jets from any supported file into one validated JetSet. */
+/** Reads jets from any supported file into one validated JetSet. Every failure is a UserError naming the file. */
 export async function readJets(path: string, opts: ReadOptions = {}): Promise<JetSet> {
+  try {
+    return await dispatch(path, opts);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    if (err instanceof RangeError && /allocation|memory/i.test(err.message)) {
+      throw new UserError('RESOURCE', `${path}: out of memory while reading`, { where: path, hint: 'Read fewer jets (--max-jets) or free memory.', cause: err });
+    }
+    throw badFile(path, `could not be read (${(err as Error)?.message ?? String(err)})`, 'The file is damaged or not in a supported layout: check it with `ebm-hep inspect`, or copy it again.', err);
+  }
+}
+
+async function dispatch(path: string, opts: ReadOptions): Promise<JetSet> {
   const { bytes } = await head(path);
   const container = containerFromBytes(path, bytes);
   if (opts.maxJets !== undefined && !(opts.maxJets > 0)) throw new UserError('BAD_INPUT', `maxJets must be positive (got ${opts.maxJets})`, { where: path });

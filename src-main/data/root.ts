@@ -2,6 +2,7 @@
 // TRefArrays into EFlowTrack/EFlowPhoton/EFlowNeutralHadron (match fUniqueID & 0xffffff); (b) NanoAOD/PFNano flat
 // jagged `FatJet_*` + `PFCands_*` (links `FatJetPFCands_jetIdx/pFCandsIdx` when present, else ΔR < R matching);
 // (c) a plain tree, one jet per entry, of jagged constituent branches named by the user (or recognised by name).
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { openFile, treeProcess, TSelector } from 'jsroot';
 import type { JetSet, JetSource } from './jetset.ts';
 import { JetSetBuilder } from './builder.ts';
@@ -53,10 +54,26 @@ export interface RootDescription {
 
 /** Opens a ROOT file; failures become one UserError naming the file. */
 export async function openRoot(path: string): Promise<RootFile> {
+  checkRootLength(path);
   try {
     return (await openFile(path)) as RootFile;
   } catch (err) {
     throw badFile(path, `cannot open as a ROOT file (${(err as Error)?.message ?? err})`, 'The file is truncated or corrupt: copy or produce it again.', err);
+  }
+}
+
+/** A ROOT header records where the file ends (fEND); a shorter file was cut off. */
+function checkRootLength(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    const h = Buffer.alloc(20);
+    readSync(fd, h, 0, 20, 0);
+    const version = h.readInt32BE(4);
+    const end = version >= 1000000 ? Number(h.readBigInt64BE(12)) : h.readInt32BE(12);
+    const size = fstatSync(fd).size;
+    if (end > size) throw badFile(path, `truncated: the ROOT header says the file ends at byte ${end} but it has ${size} bytes`, 'The file was not written or copied completely: copy or produce it again.');
+  } finally {
+    closeSync(fd);
   }
 }
 
