@@ -4,3 +4,8 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
+
+// The Electron preload bridge (electron/preload.ts) exposes the EngineApi here; absent in a plain browser.
+interface Window {
+  ebm?: import('../src-main/api/types.ts').EngineApi;
+}

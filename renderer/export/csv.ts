@@ -17,6 +17,9 @@ interface SeriesLike {
   yAxisIndex?: number;
   /** Series we add only for looks (e.g. a random-guess diagonal) can opt out of the CSV. */
   exportCsv?: boolean;
+  /** Guides (random-guess line, ratio = 1, bands) are silent; 2-D cell series are silent too but are data. */
+  silent?: boolean;
+  dimensions?: string[];
 }
 
 function asArray<T>(v: T | T[] | undefined): T[] {
@@ -47,13 +50,20 @@ export function optionToRows(option: Record<string, unknown>): { header: string[
   let hasValue = false;
   series.forEach((s, si) => {
     if (s.exportCsv === false || !Array.isArray(s.data)) return;
+    if (s.name?.startsWith('__') || (s.silent && s.type !== 'custom')) return;
+    // 2-D histogram cells drawn as rectangles [x0, x1, y0, y1, log10 value] → bin centre and the value itself.
+    const rect = s.type === 'custom' && s.dimensions?.join() === 'x0,x1,y0,y1,log10';
     const xAxis = xAxes[s.xAxisIndex ?? 0];
     const yAxis = yAxes[s.yAxisIndex ?? 0];
     const name = s.name ?? `series ${si + 1}`;
     s.data.forEach((d, i) => {
       let point: unknown = d;
       if (point !== null && typeof point === 'object' && !Array.isArray(point) && 'value' in point) point = (point as { value: unknown }).value;
-      if (Array.isArray(point)) {
+      if (rect && Array.isArray(point)) {
+        const [x0, x1, y0, y1, l] = point as number[];
+        hasValue = true;
+        rows.push([name, (x0! + x1!) / 2, (y0! + y1!) / 2, Number((10 ** l!).toPrecision(10))]);
+      } else if (Array.isArray(point)) {
         const [x, y, z] = point;
         if (point.length >= 3) hasValue = true;
         rows.push([name, categoryLabel(xAxis, x) as Row[number], categoryLabel(yAxis, y) as Row[number], point.length >= 3 ? (z as Row[number]) : null]);
