@@ -1,6 +1,6 @@
 // Training curves (loss terms, E(x⁺), E(x⁻), validation JSD) against step or epoch. Returns an ECharts option.
 import type { EChartsOption } from 'echarts';
-import { finish, HEP_COLORS, hepAxis, hepGrid, hepLegend, hepTitle, tickLabel } from './theme.ts';
+import { finish, legendItem, HEP_COLORS, hepAxis, hepGrid, hepLegend, hepTitle, tickLabel } from './theme.ts';
 
 export interface CurveInput {
   name: string;
@@ -32,7 +32,7 @@ export function lossCurves(curves: CurveInput[], opts: { xLabel?: string; yLabel
     grid: hepGrid({ top: 44 }),
     xAxis: hepAxis('x', { name: opts.xLabel ?? 'step', ...(Number.isFinite(xMin) && xMax > xMin ? { min: xMin, max: xMax } : {}), formatter: tickLabel }),
     yAxis: hepAxis('y', { name: opts.yLabel ?? 'loss', log, scale: !log, formatter: log ? undefined : tickLabel }),
-    legend: { ...hepLegend(), data: curves.map((c) => c.name) },
+    legend: { ...hepLegend(), data: curves.map((c) => legendItem(c.name, c.dashed)) },
     series,
   });
 }

@@ -1,7 +1,7 @@
 // Histogram plots in the HEP style: data vs generated with a ratio panel (paper Figs. 2, 5), energy distributions per
 // class (Fig. 4 left) and background mass shapes after score cuts (Figs. 6 right, 7). Each returns an ECharts option.
 import type { EChartsOption } from 'echarts';
-import { annotation, BAND_COLOR, DATA_COLOR, finish, fmt, GUIDE_COLOR, HEP_COLORS, hepAxis, hepGrid, hepLegend, hepTitle, stepPoints, stepSeries, tickLabel } from './theme.ts';
+import { annotation, BAND_COLOR, legendItem, DATA_COLOR, finish, fmt, GUIDE_COLOR, HEP_COLORS, hepAxis, hepGrid, hepLegend, hepTitle, stepPoints, stepSeries, tickLabel } from './theme.ts';
 
 type Opt = Record<string, unknown>;
 
@@ -137,7 +137,7 @@ export function histogramWithRatio(input: HistogramWithRatioInput): EChartsOptio
       hepAxis('y', { name: input.yLabel ?? (normalize || input.normalized ? 'a.u. (unit area)' : 'jets / bin'), log, min: lim.min, max: lim.max, gridIndex: 0, formatter: log ? undefined : tickLabel }),
       hepAxis('y', { name: input.ratioLabel ?? 'gen. / data', min: rLo, max: rHi, gridIndex: 1, splitNumber: 2, formatter: tickLabel }),
     ],
-    legend: { ...hepLegend(), data: [reference.name, ...others.map((o) => o.name), ...(input.normalized ? [] : ['data stat. unc.'])] },
+    legend: { ...hepLegend(), data: [legendItem(reference.name), ...others.map((o) => legendItem(o.name, o.dashed)), ...(input.normalized ? [] : [{ name: 'data stat. unc.', icon: 'rect' }])] },
     graphic: input.metrics?.length ? [annotation(input.metrics, { left: 92, top: 52 })] : [],
     series,
   });
@@ -174,7 +174,7 @@ export function energyDistributions(input: EnergyDistributionsInput): EChartsOpt
     grid: hepGrid({ top: 44 }),
     xAxis: hepAxis('x', { name: input.xLabel ?? 'energy E(x)', min: edges[0]!, max: edges[edges.length - 1]!, formatter: tickLabel }),
     yAxis: hepAxis('y', { name: 'a.u. (unit area)', log, min: lim.min, max: lim.max, formatter: log ? undefined : tickLabel }),
-    legend: { ...hepLegend(), data: input.classes.map((c) => c.name) },
+    legend: { ...hepLegend(), data: input.classes.map((c) => legendItem(c.name, c.role === 'noise')) },
     graphic: input.metrics?.length ? [annotation(input.metrics, { left: 92, top: 52 })] : [],
     series: curves.map(({ c, y, color }) => stepSeries(c.name, edges, y, { color, dashed: c.role === 'noise', log, width: c.role === 'background' ? 1.8 : 1.6 })),
   });

@@ -1,7 +1,7 @@
 // ROC plots in the HEP convention (paper Fig. 6 left): background rejection 1/ε_B on a log axis against signal
 // efficiency ε_S, with the random-guess line 1/ε_B = 1/ε_S in grey. Returns an ECharts option.
 import type { EChartsOption } from 'echarts';
-import { annotation, finish, fmt, GUIDE_COLOR, HEP_COLORS, hepAxis, hepGrid, hepLegend, hepTitle, tickLabel } from './theme.ts';
+import { annotation, finish, legendItem, fmt, GUIDE_COLOR, HEP_COLORS, hepAxis, hepGrid, hepLegend, hepTitle, tickLabel } from './theme.ts';
 
 export interface RocCurveInput {
   /** Legend name, e.g. 'top, E(x)'. */
@@ -56,7 +56,7 @@ export function rocChart(curves: RocCurveInput[], opts: RocChartOptions = {}): E
     grid: hepGrid({ top: 44 }),
     xAxis: hepAxis('x', { name: 'signal efficiency ε_S', min: 0, max: 1, formatter: tickLabel }),
     yAxis: hepAxis('y', { name: 'background rejection 1/ε_B', log: true, min: 1, max: yMax }),
-    legend: { ...hepLegend(), data: [...series.map((s) => s.name), 'random guess'] },
+    legend: { ...hepLegend(), data: [...series.map((s, k) => legendItem(s.name, curves[k]!.dashed)), legendItem('random guess', true)] },
     graphic: opts.metrics?.length ? [annotation(opts.metrics, { left: 92, bottom: 72 })] : [],
     series: [
       ...series,

@@ -165,8 +165,17 @@ export function hepLegend(opts: { top?: number | string; right?: number | string
     itemGap: 6,
     textStyle: { fontSize: FONT_SIZE.legend, fontFamily: HEP_FONT, color: '#000000' },
     backgroundColor: 'rgba(255,255,255,0.75)',
-    icon: 'path://M0,5 L22,5 L22,6 L0,6 Z',
+    icon: LINE_ICON,
   };
+}
+
+/** Legend icons: a solid and a dashed line segment (ECharts would otherwise draw a symbol). */
+export const LINE_ICON = 'path://M0,4 L22,4 L22,6 L0,6 Z';
+export const DASH_ICON = 'path://M0,4 L6,4 L6,6 L0,6 Z M8,4 L14,4 L14,6 L8,6 Z M16,4 L22,4 L22,6 L16,6 Z';
+
+/** A legend entry; dashed series get the dashed icon. */
+export function legendItem(name: string, dashed = false): { name: string; icon: string } {
+  return { name, icon: dashed ? DASH_ICON : LINE_ICON };
 }
 
 /** A free text block placed in the frame (metrics such as "JSD = 0.012 nats"), lines joined by '\n'. */
