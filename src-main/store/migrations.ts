@@ -93,6 +93,11 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (evaluation_id, class_name, kind)
   );
   `,
+  // 3: which engine process owns an active run, so a second engine (CLI next to `serve`) does not mark it interrupted
+  `
+  ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+  CREATE INDEX runs_status ON runs(status);
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

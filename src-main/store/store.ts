@@ -382,16 +382,32 @@ export class Store {
     return this.getRun(id);
   }
 
+  /** Sets a run's status; queued/running runs record this process as their owner. */
   setRunStatus(id: string, status: RunStatus, reason?: string): RunRecord {
     const patch: Partial<RunRecord> = { status, statusReason: reason };
     if (status === 'running') patch.startedAt = this.getRun(id).startedAt ?? nowIso();
     if (status === 'done' || status === 'failed' || status === 'stopped' || status === 'interrupted') patch.finishedAt = nowIso();
+    const active = status === 'running' || status === 'queued';
+    this.db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(active ? process.pid : null, id);
     return this.updateRun(id, patch);
   }
 
-  /** On app start: runs left `running` or `queued` by a crash become `interrupted`. Returns their ids. */
+  /**
+   * On engine start: runs left `running` or `queued` by a crashed engine become `interrupted`. Runs owned by another
+   * live engine process (e.g. `ebm-hep serve` while the CLI opens the same store) are left alone. Returns the ids.
+   */
   markOrphanedRunsInterrupted(reason = 'the engine stopped while this run was active (crash or shutdown)'): string[] {
-    const ids = (this.db.prepare(`SELECT id FROM runs WHERE status IN ('running', 'queued')`).all() as { id: string }[]).map((r) => r.id);
+    const alive = (pid: number | null) => {
+      if (!pid || pid === process.pid) return false;
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    };
+    const rows = this.db.prepare(`SELECT id, owner_pid FROM runs WHERE status IN ('running', 'queued')`).all() as { id: string; owner_pid: number | null }[];
+    const ids = rows.filter((r) => !alive(r.owner_pid)).map((r) => r.id);
     this.transact('markOrphaned', () => {
       for (const id of ids) this.db.prepare(`UPDATE runs SET status = 'interrupted', status_reason = ?, finished_at = ? WHERE id = ?`).run(reason, nowIso(), id);
     });

@@ -117,10 +117,15 @@ describe('run store', () => {
     const b = run(s, { name: 'beta', kind: 'ebm-clf' });
     s.addMetrics(a.id, 'step', 1, { loss: 0.5 });
     s.addSample({ id: newId('smp'), runId: a.id, nJets: 2, steps: 10, stepSize: 0.05, seed: 1, createdAt: nowIso() }, new Uint8Array([1, 2]));
-    expect(s.listRuns({ search: 'ALP' }).map((r) => r.id)).toEqual([a.id]);
+    expect(s.listRuns({ search: 'ALPH' }).map((r) => r.id)).toEqual([a.id]);
     expect(s.listRuns({ tags: ['w'] }).map((r) => r.id)).toEqual([a.id]);
     expect(s.listRuns({ kind: 'ebm-clf' }).map((r) => r.id)).toEqual([b.id]);
+    const owned = run(s, { name: 'owned-by-live-engine' });
+    s.setRunStatus(owned.id, 'running');
+    s.db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(process.ppid, owned.id); // another live process
     expect(s.markOrphanedRunsInterrupted()).toEqual([a.id]);
+    expect(s.getRun(owned.id).status).toBe('running');
+    s.db.prepare(`UPDATE runs SET status = 'done' WHERE id = ?`).run(owned.id);
     expect(s.getRun(a.id).status).toBe('interrupted');
     s.deleteRun(a.id);
     expect(existsSync(a.runDir)).toBe(false);
