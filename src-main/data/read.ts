@@ -22,7 +22,8 @@ export interface ReadOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export type Container = 'hdf5' | 'root' | 'npy' | 'npz' | 'csv';
+/** 'jets' is ebm-hep's own imported-dataset file (jetfile.ts). */
+export type Container = 'hdf5' | 'root' | 'npy' | 'npz' | 'csv' | 'jets';
 
 export interface FormatInfo {
   /** File container recognised from its first bytes. */
@@ -72,6 +73,7 @@ async function head(path: string): Promise<{ bytes: Uint8Array; size: number }> 
 /** Recognises the container from the first bytes; text that is neither is taken as CSV. */
 export function containerFromBytes(path: string, b: Uint8Array): Container {
   if (startsWith(b, 0, HDF5_MAGIC)) return 'hdf5';
+  if (startsWith(b, 0, [0x45, 0x42, 0x4d, 0x4a, 0x45, 0x54, 0x53, 0x00])) return 'jets'; // 'EBMJETS\0'
   if (startsWith(b, 0, [0x72, 0x6f, 0x6f, 0x74])) return 'root'; // 'root'
   if (startsWith(b, 0, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) return 'npy'; // '\x93NUMPY'
   if (startsWith(b, 0, [0x50, 0x4b, 0x03, 0x04]) || startsWith(b, 0, [0x50, 0x4b, 0x05, 0x06])) return 'npz'; // 'PK'
@@ -116,7 +118,7 @@ async function detect(path: string): Promise<FormatInfo> {
     const { desc } = await describeRoot(path, await openRoot(path));
     info.layout = desc.layout;
     info.collections = desc.layout === 'root-tree' ? [desc.tree] : desc.collections;
-  } else if (container === 'npy' || container === 'npz' || container === 'csv') {
+  } else {
     info.layout = container;
   }
   return info;
@@ -148,6 +150,11 @@ async function dispatch(path: string, opts: ReadOptions): Promise<JetSet> {
       const { readRoot } = await import('./root.ts');
       return readRoot(path, opts);
     }
+    case 'jets': {
+      const { readJetFile } = await import('./jetfile.ts');
+      const jets = readJetFile(path);
+      return opts.maxJets !== undefined && opts.maxJets < jets.nJets ? firstJets(jets, opts.maxJets) : jets;
+    }
     case 'npy': {
       const { readNpy } = await import('./npy.ts');
       return readNpy(path, opts);
@@ -163,4 +170,15 @@ async function dispatch(path: string, opts: ReadOptions): Promise<JetSet> {
     default:
       throw new UserError('UNSUPPORTED', `${path}: ${container} files are not read yet`, { where: path });
   }
+}
+
+/** The first n jets of a set (views, no copy). */
+function firstJets(jets: JetSet, n: number): JetSet {
+  const end = jets.offsets[n]!;
+  const out: JetSet = { ...jets, nJets: n, offsets: jets.offsets.subarray(0, n + 1), pt: jets.pt.subarray(0, end), eta: jets.eta.subarray(0, end), phi: jets.phi.subarray(0, end) };
+  if (jets.energy) out.energy = jets.energy.subarray(0, end);
+  if (jets.label) out.label = jets.label.subarray(0, n);
+  if (jets.stored) out.stored = Object.fromEntries(Object.entries(jets.stored).map(([k, v]) => [k, v?.subarray(0, n)]));
+  out.source = { ...jets.source, notes: [...jets.source.notes, `Read the first ${n} of ${jets.nJets} jets (maxJets).`] };
+  return out;
 }
