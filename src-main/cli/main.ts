@@ -20,8 +20,6 @@ export interface Command {
 /** Sub-commands, loaded lazily so `ebm-hep inspect` does not load tfjs. One line per command. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.ts')).default,
-  inspect: async () => (await import('./commands/inspect.ts')).default,
-  import: async () => (await import('./commands/import.ts')).default,
   runs: async () => (await import('./commands/runs.ts')).default,
   eval: async () => (await import('./commands/eval.ts')).default,
   inspect: async () => (await import('./commands/inspect.ts')).default,
