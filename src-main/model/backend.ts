@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { createNativeEnergyNet, nativeAvailable } from './native.ts';
 import { createTfjsEnergyNet } from './tfjs.ts';
 import type { EnergyConfig, EnergyNet } from './spec.ts';
 
@@ -33,6 +34,7 @@ async function importOptional(specifier: string): Promise<Record<string, unknown
 }
 
 function message(err: unknown): string {
+  if ((err as { code?: string })?.code === 'ERR_MODULE_NOT_FOUND') return 'not installed';
   const m = err instanceof Error ? err.message : String(err);
   return m.split('\n')[0]!.slice(0, 200);
 }
@@ -71,13 +73,9 @@ const ATTEMPTS: Record<Exclude<BackendChoice, 'auto'>, Attempt> = {
     return createTfjsEnergyNet(c, p, 'tensorflow');
   },
   native: async (c, p, threads) => {
-    const mod = await importOptional('./native.ts');
-    const available = mod.nativeAvailable as (() => { ok: boolean; reason?: string }) | undefined;
-    const create = mod.createNativeEnergyNet as ((c: EnergyConfig, p?: Float32Array, o?: { threads?: number }) => EnergyNet) | undefined;
-    if (!available || !create) throw new Error('native.ts does not export nativeAvailable/createNativeEnergyNet');
-    const st = available();
+    const st = nativeAvailable();
     if (!st.ok) throw new Error(st.reason ?? 'native addon not available');
-    return create(c, p, threads ? { threads } : {});
+    return createNativeEnergyNet(c, p, threads ? { threads } : {});
   },
   'tfjs-node': async (c, p) => {
     await initTfjsNode('@tensorflow/tfjs-node');
