@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.ts')).default,
   runs: async () => (await import('./commands/runs.ts')).default,
   eval: async () => (await import('./commands/eval.ts')).default,
+  score: async () => (await import('./commands/score.ts')).default,
   inspect: async () => (await import('./commands/inspect.ts')).default,
   import: async () => (await import('./commands/import.ts')).default,
 };

@@ -64,3 +64,25 @@ describe.skipIf(!hasShared)('ebm-hep eval', () => {
     expect(r.err).toMatch(/no signal sample/);
   });
 });
+
+describe.skipIf(!hasShared)('ebm-hep score', () => {
+  it('writes one CSV row per jet with energy, class probabilities, mass and pT', async () => {
+    const modelDir = join(dir, 'model-score');
+    const config = { ...MODEL_PRESETS.tiny, outputs: 2 };
+    const hist = new Array(config.particles + 1).fill(1);
+    saveModel(modelDir, { kind: 'ebm-clf', config, classNames: ['qcd', 'top'], standardizer: { mean: [1, 0, 0], std: [1, 0.1, 0.1] }, preprocessing: { particles: 40, rotate: true }, multiplicityHistogram: hist }, initParams(config, 4));
+    const csv = join(dir, 'scores.csv');
+    const r = await run(['score', '--run', modelDir, '--data', sharedPath('pythia8/top.h5'), '--out', csv, '--max-jets', '50', '--backend', 'cpu']);
+    expect(r.code, r.err).toBe(0);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('index,label,energy,p_qcd,p_top,mass_gev,pt_gev');
+    expect(lines).toHaveLength(51);
+    const [index, label, energy, pq, pt, mass, ptGeV] = lines[1]!.split(',');
+    expect(index).toBe('0');
+    expect(label).toBe('top');
+    expect(Number.isFinite(Number(energy))).toBe(true);
+    expect(Number(pq) + Number(pt)).toBeCloseTo(1, 5);
+    expect(Number(mass)).toBeGreaterThan(0);
+    expect(Number(ptGeV)).toBeGreaterThan(500); // the files' 550–650 GeV window
+  });
+});
