@@ -135,7 +135,7 @@ const command: Command = {
       const scores: Record<string, Float32Array> = {};
       if (model) {
         const bar = progressBar(`scoring ${name}`, stderr);
-        const s = model.score(sel.jets, (d, t) => bar.update(d, t));
+        const s = await model.score(sel.jets, (d, t) => bar.update(d, t));
         bar.done();
         scores['E(x)'] = s.energy;
         if (s.probs) {
@@ -209,7 +209,7 @@ const command: Command = {
       if (nGenerate > 0 && bgFeatures) {
         log(`generating ${nGenerate} jets (${steps} Langevin steps, λ = ${stepSize})…`);
         const bar = progressBar('generating', stderr);
-        const gen = model.generate(nGenerate, { steps, stepSize, seed: seed + 2, onProgress: (d, t) => bar.update(d, t) });
+        const gen = await model.generate(nGenerate, { steps, stepSize, seed: seed + 2, onProgress: (d, t) => bar.update(d, t) });
         bar.done();
         const cmp = compareGeneration(generationSample(bgFeatures), generationSample(gen), { particles: gen.particles });
         metrics.generation = {

@@ -57,7 +57,7 @@ const command: Command = {
       const sel = selectJets(values.data, all, split, run);
       const q = jetQuantities(sel.jets);
       const bar = progressBar('scoring', stderr);
-      const s = model.score(sel.jets, (d, t) => bar.update(d, t));
+      const s = await model.score(sel.jets, (d, t) => bar.update(d, t));
       bar.done();
       const classes = model.meta.kind === 'ebm-clf' ? (model.meta.classNames ?? Array.from({ length: model.meta.config.outputs }, (_, i) => `class${i}`)) : [];
       const C = classes.length;
