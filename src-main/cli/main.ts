@@ -25,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   score: async () => (await import('./commands/score.ts')).default,
   inspect: async () => (await import('./commands/inspect.ts')).default,
   import: async () => (await import('./commands/import.ts')).default,
+  train: async () => (await import('./commands/train.ts')).default,
+  sample: async () => (await import('./commands/sample.ts')).default,
 };
 
 function help(): string {
