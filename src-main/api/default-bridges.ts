@@ -146,6 +146,7 @@ export function interpretTrainEvent(raw: unknown): TrainEventEffect {
       fx.step = { x: num(ev.globalStep) ?? step, values, progress, losses, ePos: num(ev.ePos) ?? NaN, eNeg: num(ev.eNeg) ?? NaN, lr: num(ev.lr) ?? NaN };
       break;
     }
+    case 'validation':
     case 'epoch': {
       const metrics = (ev.metrics ?? {}) as Record<string, unknown>;
       const values: Record<string, number> = {};
@@ -153,7 +154,7 @@ export function interpretTrainEvent(raw: unknown): TrainEventEffect {
       fx.epoch = { epoch: num(ev.epoch) ?? 0, epochs: num(ev.epochs) ?? 0, values };
       const mh = ev.massHistogram as { edges?: number[]; data?: number[]; generated?: number[] } | undefined;
       if (mh?.edges && mh.data && mh.generated) fx.epoch.massHistogram = { edges: Array.from(mh.edges), data: Array.from(mh.data), generated: Array.from(mh.generated) };
-      const ck = ev.checkpoint;
+      const ck = ev.type === 'epoch' ? ev.checkpoint : undefined;
       if (typeof ck === 'string' && ck) fx.checkpoint = { epoch: fx.epoch.epoch, step: num(ev.globalStep) ?? 0, path: ck };
       break;
     }

@@ -302,8 +302,10 @@ export class Engine implements T.EngineApi {
           this.emitStatus(runId);
         },
         onEvent: (ev) => this.onTrainEvent(runId, ev),
-        onResult: () => {
-          const stopped = this.store.getRun(runId).status === 'stopped' || this.stopRequested.has(runId);
+        onResult: (res) => {
+          const summary = res as { status?: string; backend?: string } | undefined;
+          if (summary?.backend) this.store.updateRun(runId, { backend: summary.backend });
+          const stopped = summary?.status ? summary.status === 'stopped' : this.stopRequested.has(runId);
           this.stopRequested.delete(runId);
           this.store.setRunStatus(runId, stopped ? 'stopped' : 'done', stopped ? 'stopped by the user; resume continues from the last checkpoint' : undefined);
           this.emitStatus(runId);
@@ -326,6 +328,11 @@ export class Engine implements T.EngineApi {
   private onTrainEvent(runId: string, raw: unknown): void {
     const fx = this.training.interpretEvent(raw);
     if (fx.backend) this.store.updateRun(runId, { backend: fx.backend });
+    const run = fx.step || fx.epoch || fx.checkpoint ? this.store.getRun(runId) : undefined;
+    const epochs = (run?.config.epochs as number | undefined) ?? 0;
+    if (fx.step && !fx.step.progress.epochs) fx.step.progress.epochs = epochs;
+    if (fx.epoch && !fx.epoch.epochs) fx.epoch.epochs = epochs;
+    if (fx.checkpoint && run) fx.checkpoint.path = resolve(run.runDir, fx.checkpoint.path);
     if (fx.step) {
       this.store.addMetrics(runId, 'step', fx.step.x, fx.step.values);
       this.store.updateRun(runId, { progress: fx.step.progress });
