@@ -1,10 +1,8 @@
 // The real seams of the engine: training presets/config and event meaning from train/, the worker task modules, the
 // dataset importer and the embedded sample from data/. `createDefaultEngine` wires them into an Engine.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { detectFormat, readJets } from '../data/read.ts';
+import { importDataset } from '../data/import.ts';
 import { sampleFiles } from '../data/sample.ts';
 import { presetConfig, resolveTrainConfig, TRAIN_PRESETS, type TrainConfigOverrides, type TrainPreset } from '../train/config.ts';
 import { UserError } from '../util/errors.ts';
@@ -199,47 +197,15 @@ export const trainingBridge: TrainingBridge = {
   particles: (config) => ((config.model as { particles?: number } | undefined)?.particles ?? 40),
 };
 
-/** Reads a jet file, writes it content-addressed into the data dir as HDF5 (shared layout) and reports what it holds. */
+/** data/import.ts's content-addressed import into the store's datasets directory. */
 async function importFile(path: string, opts: Parameters<DataBridge['importFile']>[1]): Promise<ImportedFile> {
-  const fmt = await detectFormat(path);
-  const readOpts: Parameters<typeof readJets>[1] = { onProgress: (d, t) => opts.onProgress?.(d, t, 'reading') };
-  if (opts.label) readOpts.label = opts.label;
-  if (opts.maxJets) readOpts.maxJets = opts.maxJets;
-  const jets = await readJets(path, readOpts);
-  opts.onProgress?.(0, 1, 'hashing');
-  const hash = createHash('sha256');
-  for (const a of [jets.offsets, jets.pt, jets.eta, jets.phi, jets.energy, jets.label]) if (a) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  hash.update(JSON.stringify(jets.labelNames ?? []));
-  const contentHash = hash.digest('hex');
-  mkdirSync(opts.dataDir, { recursive: true });
-  const filePath = resolve(opts.dataDir, `${contentHash.slice(0, 32)}.h5`);
-  const created: string[] = [];
-  if (!existsSync(filePath)) {
-    opts.onProgress?.(0, 1, 'writing');
-    const tmp = `${filePath}.partial`;
-    const particles = Math.max(1, ...Array.from({ length: Math.min(jets.nJets, 100_000) }, (_, j) => jets.offsets[j + 1]! - jets.offsets[j]!));
-    const { writeJetsHdf5 } = await import('../data/write.ts'); // loads h5wasm: only when importing
-    await writeJetsHdf5(tmp, jets, { particles: Math.min(particles, 200), attributes: { source: path } });
-    renameSync(tmp, filePath);
-    created.push(filePath);
-  }
-  const names = jets.labelNames ?? [];
-  const labelCounts: Record<string, number> = {};
-  if (jets.label && names.length) {
-    for (const k of jets.label) if (k >= 0) labelCounts[names[k]!] = (labelCounts[names[k]!] ?? 0) + 1;
-  } else if (opts.label) {
-    labelCounts[opts.label] = jets.nJets;
-  }
-  return {
-    filePath,
-    format: jets.source.format || fmt.layout || fmt.container,
-    labels: Object.keys(labelCounts),
-    labelCounts,
-    nJets: jets.nJets,
-    contentHash,
-    notes: jets.source.notes,
-    createdFiles: created,
-  };
+  const d = await importDataset(path, {
+    datasetsDir: opts.dataDir,
+    ...(opts.label ? { label: opts.label } : {}),
+    ...(opts.maxJets ? { maxJets: opts.maxJets } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  return { filePath: d.filePath, format: d.format, labels: d.labels, labelCounts: d.labelCounts, nJets: d.nJets, contentHash: d.contentHash, notes: d.notes, createdFiles: d.createdFiles };
 }
 
 export const dataBridge: DataBridge = {

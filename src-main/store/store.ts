@@ -301,6 +301,7 @@ export class Store {
     });
     if (!this.fileReferencedByOtherDataset(d.filePath, id) && this.isInside(d.filePath, this.dirs.datasets)) {
       rmSync(d.filePath, { force: true });
+      if (d.filePath.endsWith('.jets')) rmSync(d.filePath.slice(0, -5) + '.json', { force: true }); // its manifest
     }
   }
 

@@ -1,7 +1,7 @@
 // The EngineApi contract, run with the same assertions against the in-process engine and the web transport
 // (ebm-hep serve's HTTP + WebSocket through the browser client): datasets, presets, runs, metrics, evaluation
 // queries, export, typed errors and events.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -245,6 +245,7 @@ describe.each([
     await api.deleteRun({ runId: runB });
     expect(await api.deleteDataset({ datasetId })).toEqual({ deleted: datasetId });
     expect(await api.listDatasets()).toEqual([]);
+    expect(readdirSync(h.engine.store.dirs.datasets)).toEqual([]); // the content file and its manifest are gone
     expect(h.engine.store.integrityCheck()).toBe('ok');
   });
 });
