@@ -1,7 +1,7 @@
 // HDF5 pandas layouts of the Top Quark Tagging reference dataset: fixed format (`<key>/block{i}_items` +
 // `block{i}_values`) and PyTables table format (`<key>/table` compound with `values_block_*` array members whose
 // column names are pickled in `values_block_*_kind`). Columns E_i, PX_i, PY_i, PZ_i → (pT, η, φ, E); label is_signal_new.
-import h5wasm from 'h5wasm/node';
+import h5wasm from '../util/h5wasm.ts';
 import type { H5File, Hdf5Layout, Hdf5ReadOptions } from './hdf5.ts';
 import { hdf5Reason, labelIndexer, readRows } from './hdf5.ts';
 import type { JetSet, JetSource } from './jetset.ts';

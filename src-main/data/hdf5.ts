@@ -1,6 +1,6 @@
 // HDF5 jet readers via h5wasm: dense [jets, particles, features] arrays (the shared Pythia files, JetNet's
 // `particle_features`), read in hyperslab chunks with progress so large files never sit in memory twice.
-import h5wasm from 'h5wasm/node';
+import h5wasm from '../util/h5wasm.ts';
 import type { JetSet, JetSource } from './jetset.ts';
 import { JetSetBuilder } from './builder.ts';
 import { describeMapping, fillFromRows, parseLabelNames, parseNameList, resolveRowMapping, type FeatureMap, type RelativeToJet } from './features.ts';
