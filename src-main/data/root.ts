@@ -3,7 +3,9 @@
 // jagged `FatJet_*` + `PFCands_*` (links `FatJetPFCands_jetIdx/pFCandsIdx` when present, else ΔR < R matching);
 // (c) a plain tree, one jet per entry, of jagged constituent branches named by the user (or recognised by name).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { openFile, treeProcess, TSelector } from 'jsroot';
+import { jsroot } from '../util/jsroot.ts';
+
+const { openFile, treeProcess, TSelector } = jsroot;
 import type { JetSet, JetSource } from './jetset.ts';
 import { JetSetBuilder } from './builder.ts';
 import { pushCartesian, type FeatureMap } from './features.ts';
