@@ -34,6 +34,9 @@ function readJson<T>(path: string, what: string): T {
 export interface ImportRunOptions {
   name?: string;
   tags?: string[];
+  /** Register the directory where it is (CLI `train --out`) instead of copying it under the store's runs/. A run
+   *  already registered with this directory is refreshed (status, progress, metrics, checkpoints). */
+  inPlace?: boolean;
 }
 
 /** Imports a run directory; returns the new run record. Idempotence is the caller's business (a copy each time). */
@@ -80,8 +83,9 @@ export function importRunDirectory(store: Store, dir: string, opts: ImportRunOpt
     });
   }
 
-  const id = newId('run');
-  const runDir = resolve(store.dirs.runs, id);
+  const existing = opts.inPlace ? store.listRuns().find((r) => resolve(r.runDir) === src) : undefined;
+  const id = existing?.id ?? newId('run');
+  const runDir = opts.inPlace ? src : resolve(store.dirs.runs, id);
   const rec: RunRecord = {
     id,
     name: opts.name ?? runJson.name ?? basename(src),
@@ -92,8 +96,8 @@ export function importRunDirectory(store: Store, dir: string, opts: ImportRunOpt
     seed: typeof runJson.seed === 'number' ? runJson.seed : typeof config.seed === 'number' ? config.seed : 0,
     appVersion: runJson.appVersion ?? '',
     createdAt: runJson.createdAt ?? nowIso(),
-    tags: opts.tags ?? ['imported'],
-    notes: `imported from ${src}`,
+    tags: opts.tags ?? (opts.inPlace ? ['cli'] : ['imported']),
+    notes: opts.inPlace ? `trained by the CLI in ${src}` : `imported from ${src}`,
     runDir,
     data: [],
   };
@@ -105,19 +109,23 @@ export function importRunDirectory(store: Store, dir: string, opts: ImportRunOpt
     rec.progress = { epoch: runJson.epochsCompleted ?? 0, epochs: runJson.epochs, step: 0, stepsPerEpoch: runJson.stepsPerEpoch ?? 0 };
   }
 
-  cpSync(src, runDir, { recursive: true, errorOnExist: true, force: false });
+  if (!opts.inPlace) cpSync(src, runDir, { recursive: true, errorOnExist: true, force: false });
+  const known = new Set(existing ? store.listCheckpoints(id).map((c) => c.path) : []);
   store.transact(
     'importRun',
     () => {
-      store.insertRun(rec);
+      if (existing) {
+        const { id: _id, name: _name, tags: _tags, notes: _notes, createdAt: _c, ...rest } = rec;
+        store.updateRun(id, rest);
+      } else store.insertRun(rec);
       for (const [x, values] of [...steps.entries()].sort((a, b) => a[0] - b[0])) store.addMetrics(id, 'step', x, values);
       for (const [x, values] of [...epochs.entries()].sort((a, b) => a[0] - b[0])) store.addMetrics(id, 'epoch', x, values);
       for (const c of checkpoints) {
         const p = resolve(runDir, c.path);
-        if (existsSync(p)) store.addCheckpoint({ runId: id, epoch: c.epoch, step: c.step, path: p, sha256: '', createdAt: nowIso() });
+        if (existsSync(p) && !known.has(p)) store.addCheckpoint({ runId: id, epoch: c.epoch, step: c.step, path: p, sha256: '', createdAt: nowIso() });
       }
     },
-    () => [runDir],
+    () => (opts.inPlace ? [] : [runDir]),
   );
   return store.getRun(id);
 }
@@ -132,3 +140,19 @@ export function findRunDirectories(dir: string): string[] {
     .map((e) => resolve(d, e.name));
 }
 
+/** CLI helper: registers (or refreshes) a run directory in place in the store at `dbPath`; never throws — a store
+ *  problem must not fail a finished training — and returns a one-line note for stderr. */
+export async function registerRunInStore(dbPath: string, runDir: string): Promise<string> {
+  try {
+    const { Store } = await import('./store.ts');
+    const store = new Store(dbPath);
+    try {
+      const r = importRunDirectory(store, runDir, { inPlace: true });
+      return `registered run ${r.id} (${r.status}) in ${store.dbPath}`;
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    return `warning: could not register ${runDir} in the run store ${dbPath}: ${(err as Error).message}`;
+  }
+}

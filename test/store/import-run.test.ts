@@ -62,6 +62,25 @@ describe('run directory import', () => {
     store.close();
   });
 
+  it('in place (CLI train --out): registers without copying, and a second call refreshes the same run', () => {
+    const store = new Store(join(dir, 'ebm.sqlite'));
+    const src = makeRunDir('cli-run');
+    writeFileSync(join(src, 'run.json'), JSON.stringify({ format: 'ebm-hep-run', name: 'cli-run', status: 'stopped', kind: 'ebm', seed: 9, epochs: 2, epochsCompleted: 1 }));
+    const first = importRunDirectory(store, src, { inPlace: true });
+    expect(first.runDir).toBe(src);
+    expect(first.status).toBe('stopped');
+    writeFileSync(join(src, 'run.json'), JSON.stringify({ format: 'ebm-hep-run', name: 'cli-run', status: 'done', kind: 'ebm', seed: 9, epochs: 2, epochsCompleted: 2 }));
+    const second = importRunDirectory(store, src, { inPlace: true });
+    expect(second.id).toBe(first.id);
+    expect(second.status).toBe('done');
+    expect(second.progress?.epoch).toBe(2);
+    expect(store.listRuns()).toHaveLength(1);
+    expect(store.listCheckpoints(first.id)).toHaveLength(1);
+    store.deleteRun(first.id);
+    expect(existsSync(src)).toBe(true); // not the store's to delete
+    store.close();
+  });
+
   it('rejects a directory that is not a run directory with a clear error', () => {
     const store = new Store(join(dir, 'ebm.sqlite'));
     mkdirSync(join(dir, 'empty'));

@@ -1,5 +1,6 @@
 // `ebm-hep import <file>`: reads and validates a jet file and stores it content-addressed in the local data
 // directory (`<data-dir>/datasets/<sha256>.jets` + manifest); importing the same content again is a no-op.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main.ts';
 import { progressBar } from '../progress.ts';
@@ -7,7 +8,7 @@ import { DATA_OPTIONS, DATA_USAGE, readOptionsFrom } from '../data-args.ts';
 import { importDataset, defaultDataDir } from '../../data/import.ts';
 import { UserError } from '../../util/errors.ts';
 
-const usage = `usage: ebm-hep import <file> [--label qcd] [--name NAME] [--data-dir DIR] [--json] [options]
+const usage = `usage: ebm-hep import <file> [--label qcd] [--name NAME] [--data-dir DIR] [--db FILE] [--json] [options]
 
 Reads and validates a jet file (HDF5, ROOT, .npy/.npz, CSV) and stores it for training in the local data directory
 as DIR/datasets/<sha256>.jets with a JSON manifest next to it. The same content imported twice is stored once.
@@ -15,6 +16,7 @@ as DIR/datasets/<sha256>.jets with a JSON manifest next to it. The same content 
   --label NAME         class name for every jet (overrides labels stored in the file)
   --name NAME          dataset name (default: the file name)
   --data-dir DIR       data directory (default $EBM_HEP_HOME or ~/.ebm-hep; now ${defaultDataDir()})
+  --db FILE            run store the dataset is registered in (default DIR/ebm-hep.sqlite of the data directory)
   --json               print the import record as JSON on stdout
 ${DATA_USAGE}`;
 
@@ -26,7 +28,7 @@ const command: Command = {
       args: argv,
       strict: true,
       allowPositionals: true,
-      options: { ...DATA_OPTIONS, label: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' } },
+      options: { ...DATA_OPTIONS, label: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } },
     });
     if (positionals.length !== 1) throw new UserError('BAD_INPUT', positionals.length ? `expected one file, got ${positionals.length}` : 'no file given', { hint: usage.split('\n')[0] });
     const bar = progressBar('importing', stderr);
@@ -38,6 +40,11 @@ const command: Command = {
       onProgress: (d, t, phase) => bar.update(d, t, phase),
     });
     bar.done();
+    const { registerDataset } = await import('../../store/register-dataset.ts');
+    const { defaultDbPath } = await import('../../store/paths.ts');
+    const dataDir = values['data-dir'];
+    const reg = registerDataset(values.db ?? (dataDir ? join(dataDir, 'ebm-hep.sqlite') : defaultDbPath()), rec);
+    stderr.write(`${reg.created ? 'registered' : 'already registered'} as dataset ${reg.id} in ${reg.dbPath}\n`);
     if (values.json) {
       stdout.write(JSON.stringify(rec) + '\n');
       return 0;

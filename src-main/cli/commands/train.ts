@@ -1,6 +1,6 @@
 // `ebm-hep train`: trains an EBM or EBM-CLF from jet files into a run directory (docs/RUN_DIRECTORY.md), with a
 // progress bar on stderr (epoch, step, loss, ETA), live metric lines, --json events on stdout, and --resume.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main.ts';
@@ -30,6 +30,7 @@ the chain + L2) and writes a run directory: config.json, run.json, metrics.jsonl
   --out DIR            run directory (default runs/<kind>-<preset>-<date>)
   --resume             continue the run in --out from its latest checkpoint (exactly)
   --json               one JSON event per line on stdout (start, step, epoch, divergence, log, done/stopped)
+  --db FILE            run store the run is registered in when it ends (default $EBM_HEP_HOME/ebm-hep.sqlite)
 
 Ctrl-C stops after the current step and writes a checkpoint (resume with --resume).`;
 
@@ -71,6 +72,7 @@ const command: Command = {
         out: { type: 'string' },
         resume: { type: 'boolean' },
         json: { type: 'boolean' },
+        db: { type: 'string' },
       },
     });
     const preset = (values.preset ?? 'laptop') as TrainPreset;
@@ -160,6 +162,9 @@ const command: Command = {
       );
     } finally {
       process.off('SIGINT', onSigint);
+      const { registerRunInStore } = await import('../../store/import-run.ts');
+      const { defaultDbPath } = await import('../../store/paths.ts');
+      if (existsSync(join(out, 'config.json'))) stderr.write(`${await registerRunInStore(values.db ?? defaultDbPath(), out)}\n`);
     }
     return 0;
   },
