@@ -294,3 +294,34 @@ export function trainStep(ctx: TrainContext, st: TrainState, pos: JetBatch & { l
   st.globalStep += 1;
   return result;
 }
+
+/**
+ * A self-contained training context on synthetic standardised jets (N(0,1) features, multiplicities uniform in
+ * [N/2, N]) for benchmarks: `const { ctx, st } = syntheticTraining(config, net); trainStep(ctx, st, positiveBatch(ctx, st))`.
+ */
+export function syntheticTraining(config: TrainConfig, net: EnergyModel['net'], nJets = Math.max(2 * config.batchSize, 256), seed = 1): { ctx: TrainContext; st: TrainState } {
+  const N = config.model.particles;
+  const F = config.model.features;
+  const rng = new Rng(seed);
+  const x = new Float32Array(nJets * N * F);
+  const mask = new Uint8Array(nJets * N);
+  const hist = new Float64Array(N + 1);
+  for (let j = 0; j < nJets; j++) {
+    const n = Math.ceil(N / 2) + rng.int(N - Math.ceil(N / 2) + 1);
+    hist[n]! += 1;
+    for (let k = 0; k < n; k++) {
+      mask[j * N + k] = 1;
+      for (let f = 0; f < F; f++) x[(j * N + k) * F + f] = rng.normal();
+    }
+  }
+  const labels = config.kind === 'ebm-clf' ? Int32Array.from({ length: nJets }, (_, j) => j % config.model.outputs) : undefined;
+  const ctx: TrainContext = {
+    model: { net, kind: config.kind },
+    config,
+    data: { x, mask, size: nJets, ...(labels ? { labels } : {}) },
+    hist,
+    clamp: null,
+    ...(labels ? { classIndex: indexByClass(labels, config.model.outputs) } : {}),
+  };
+  return { ctx, st: initState(ctx, net.getParams(), seed) };
+}
