@@ -46,10 +46,13 @@ export const OBSERVABLE_LABELS: Record<string, string> = {
 
 const TERM_LABELS: Record<string, string> = {
   loss: 'total loss',
-  cd: 'E(x⁺) − E(x⁻)',
-  kl: 'KL term',
-  reg: 'α·(E⁺² + E⁻²)',
-  ce: 'cross-entropy',
+  lossCD: 'CD: E(x⁺) − E(x⁻)',
+  lossKL: 'KL term',
+  lossL2: 'α·(E⁺² + E⁻²)',
+  lossCE: 'cross-entropy',
+  jsdMultiplicity: 'JSD multiplicity [nats]',
+  gradNorm: 'gradient norm',
+  secondsPerStep: 'seconds per step',
   ePos: 'E(x⁺) data',
   eNeg: 'E(x⁻) Langevin',
   lr: 'learning rate',

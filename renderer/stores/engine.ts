@@ -22,8 +22,11 @@ export const useEngineStore = defineStore('engine', () => {
   let unsubscribe: (() => void) | null = null;
 
   function notify(kind: Notice['kind'], message: string, hint?: string): void {
-    notices.value.push({ id: nextId++, kind, message, hint });
+    const id = nextId++;
+    notices.value.push({ id, kind, message, hint });
     if (notices.value.length > 5) notices.value.splice(0, notices.value.length - 5);
+    // Confirmations fade after a few seconds; errors stay until dismissed.
+    if (kind === 'info') setTimeout(() => dismiss(id), 6000);
   }
 
   function dismiss(id: number): void {

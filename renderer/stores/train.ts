@@ -1,7 +1,7 @@
 // The Train view's state: the run being configured (kind, preset, hyper-parameter overrides, training data) and the
 // run being watched (live curves from progress events, progress/ETA, stop and resume).
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import type { ParamInfo, PresetInfo, RunKind, RunSummary } from '../../src-main/api/types.ts';
 import { useEngineStore } from './engine.ts';
 import { applyProgress, emptyLive, liveFromSeries, type LiveRun } from './live.ts';
@@ -99,8 +99,8 @@ export const useTrainStore = defineStore('train', () => {
     const api = engine.client();
     offProgress ??= api.onRunProgress((ev) => {
       if (live.value && ev.runId === live.value.runId) {
-        applyProgress(live.value, ev);
-        triggerRef(live);
+        // A new top-level object per event, so every computed plot that reads it re-evaluates.
+        live.value = { ...applyProgress(live.value, ev) };
       }
     });
     offStatus ??= api.onRunStatus((ev) => {
