@@ -3,8 +3,8 @@
 import type { JetSet, JetSource } from './jetset.ts';
 import { badFile } from '../util/errors.ts';
 
-/** Constituents per storage block; blocks are concatenated once at the end (peak ≈ 2× the decoded data). */
-const BLOCK = 1 << 20;
+/** Initial constituent capacity when the reader gives no estimate; grows ×1.5 (amortised) beyond. */
+const INITIAL = 1 << 16;
 const TWO_PI = 2 * Math.PI;
 
 export interface BuilderOptions {
@@ -16,41 +16,32 @@ export interface BuilderOptions {
   hasLabel?: boolean;
 }
 
+/**
+ * One growable float column. Readers that can estimate the final size call `reserve` so the data is written once
+ * into an array of about the right size: peak memory ≈ 1× the decoded data instead of 2× for grow-and-copy.
+ */
 class Column {
-  private blocks: Float32Array[] = [];
-  private cur: Float32Array = new Float32Array(BLOCK);
+  private arr: Float32Array = new Float32Array(INITIAL);
   private fill = 0;
   push(x: number): void {
-    if (this.fill === BLOCK) {
-      this.blocks.push(this.cur);
-      this.cur = new Float32Array(BLOCK);
-      this.fill = 0;
-    }
-    this.cur[this.fill++] = x;
+    if (this.fill === this.arr.length) this.grow(Math.ceil(this.arr.length * 1.5));
+    this.arr[this.fill++] = x;
   }
-  /** Forgets the last n values (a dropped empty jet never has any, but a rejected partial jet might). */
+  grow(capacity: number): void {
+    if (capacity <= this.arr.length) return;
+    const next = new Float32Array(capacity);
+    next.set(this.arr.subarray(0, this.fill));
+    this.arr = next;
+  }
   truncate(total: number): void {
-    const full = this.blocks.length * BLOCK;
-    if (total >= full) {
-      this.fill = total - full;
-      return;
-    }
-    const keep = Math.floor(total / BLOCK);
-    this.cur = this.blocks[keep]!;
-    this.blocks.length = keep;
-    this.fill = total - keep * BLOCK;
+    this.fill = total;
   }
+  /** The column, exact-size: a view when the slack is under 10% (no copy), else a trimmed copy. */
   finish(total: number): Float32Array {
-    const out = new Float32Array(total);
-    let at = 0;
-    for (const b of this.blocks) {
-      out.set(b, at);
-      at += BLOCK;
-    }
-    out.set(this.cur.subarray(0, this.fill), at);
-    this.blocks = [];
-    this.cur = new Float32Array(0);
-    return out;
+    const a = this.arr;
+    this.arr = new Float32Array(0);
+    if (total === a.length) return a;
+    return total >= 0.9 * a.length ? a.subarray(0, total) : a.slice(0, total);
   }
 }
 
@@ -142,6 +133,16 @@ export class JetSetBuilder {
   abandonJet(): void {
     this.total = this.jetStart;
     for (const c of [this.pt, this.eta, this.phi, this.energy]) c?.truncate(this.total);
+  }
+
+  /** Number of constituents pushed so far. */
+  get nConstituents(): number {
+    return this.total;
+  }
+
+  /** Hint: about `constituents` will be pushed in total (the columns are sized once instead of growing). */
+  reserve(constituents: number): void {
+    for (const c of [this.pt, this.eta, this.phi, this.energy]) c?.grow(Math.ceil(constituents));
   }
 
   /** File indices of the jets kept so far, in order. */

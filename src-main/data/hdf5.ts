@@ -268,6 +268,7 @@ function readDenseArray(path: string, f: H5File, name: string, opts: Hdf5ReadOpt
     const end = Math.min(n, start + chunk);
     const rows = readRows(path, ds, start, end);
     fillFromRows(b, rows, end - start, nParticles, nFeatures, m, start, labelOf, rel);
+    if (start === 0 && end < n) b.reserve((b.nConstituents / end) * n * 1.02 + nParticles); // extrapolate from the first chunk
     opts.onProgress?.(end, n);
   }
   if (n < nAll) notes.push(`Read the first ${n} of ${nAll} jets (maxJets).`);

@@ -262,6 +262,7 @@ function fillJets(path: string, format: 'npy' | 'npz', name: string, arr: NpyArr
   for (let start = 0; start < n; start += chunk) {
     const end = Math.min(n, start + chunk);
     fillFromRows(b, arr.rows(start, end), end - start, nParticles, nFeatures, m, start, labelOf);
+    if (start === 0 && end < n) b.reserve((b.nConstituents / end) * n * 1.02 + nParticles); // extrapolate from the first chunk
     opts.onProgress?.(end, n);
   }
   if (n < nAll) notes.push(`Read the first ${n} of ${nAll} jets (maxJets).`);
