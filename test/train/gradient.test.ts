@@ -55,13 +55,13 @@ function lossAt(s: ReturnType<typeof setup>, p0: Float32Array, p: Float32Array, 
   return L;
 }
 
-function compare(s: ReturnType<typeof setup>, grad: Float64Array, klOnly: boolean, h = 3e-3): { agree: number; checked: number; maxRef: number } {
+function compare(s: ReturnType<typeof setup>, grad: Float64Array, klOnly: boolean, h = 3e-3, checks = 40): { agree: number; checked: number; maxRef: number } {
   const p0 = s.net.getParams();
   const xK0 = langevin(s.m, s.neg0.x, s.neg0.mask, s.neg0.size, { steps: s.config.langevin.steps, stepSize: s.config.langevin.stepSize, noise: s.config.langevin.noise, rng: new Rng(77) }).x;
   let agree = 0;
   let checked = 0;
   let maxRef = 0;
-  const step = Math.max(1, Math.floor(p0.length / 40));
+  const step = Math.max(1, Math.floor(p0.length / checks));
   for (let j = 0; j < p0.length; j += step) {
     const pp = p0.slice();
     pp[j]! += h;
@@ -116,7 +116,7 @@ describe('parameter gradient of the full loss vs finite differences', () => {
   it.each([false, true])('transformer EBM (layerNorm %s): most components agree (ReLU kinks spoil a few finite differences)', (layerNorm) => {
     const s = setup({ arch: 'transformer', layerNorm, ffDim: 4, particles: 4 }, 'ebm', 4);
     const g = lossAndGradient(s.ctx, s.pos, s.neg0, new Rng(77));
-    const r = compare(s, g.grad, false);
+    const r = compare(s, g.grad, false, 3e-3, 24);
     expect(r.agree / r.checked).toBeGreaterThanOrEqual(0.75);
   });
 
