@@ -250,6 +250,23 @@ async function main(): Promise<number> {
       assert((await panel.locator('[data-testid="run-status"]').textContent())!.trim() === 'done', 'second run did not finish');
     });
 
+    await step('Train: stop a run mid-training and resume it from its checkpoint', async () => {
+      assert(firstOk, 'needs a working trainer');
+      await trainRun('e2e-stop-resume', { epochs: '30' });
+      const panel = page.locator('[data-view-panel="train"]');
+      const status = panel.locator('[data-testid="run-status"]');
+      const steps = panel.locator('[data-testid="live-steps"]');
+      await waitForText(steps, (t) => parseInt(t) > 0, 120_000, 'the first steps');
+      await panel.locator('[data-testid="stop-training"]').click();
+      await waitForText(status, (t) => t.trim() === 'stopped', 60_000, 'the run to stop');
+      const atStop = parseInt((await steps.textContent())!);
+      await panel.locator('[data-testid="resume-training"]').click();
+      await waitForText(status, (t) => /running|queued/.test(t), 30_000, 'the run to resume');
+      await waitForText(steps, (t) => parseInt(t) > atStop, 120_000, 'new steps after resuming');
+      await panel.locator('[data-testid="stop-training"]').click();
+      await waitForText(status, (t) => t.trim() === 'stopped', 60_000, 'the run to stop again');
+    });
+
     await step('Runs: compare two runs (overlaid curves, config diff, metrics)', async () => {
       const panel = await view('runs');
       await panel.locator('[data-select="e2e-ebm-a"]').waitFor({ timeout: 20_000 });
