@@ -14,7 +14,9 @@ export interface TaskModule {
   run(payload: unknown, ctx: TaskContext): Promise<unknown>;
 }
 
-export type ToWorker = { type: 'start'; module: string; payload: unknown } | { type: 'stop' };
+/** `stopFile`: a path the supervisor creates to ask for a stop — checked synchronously by shouldStop(), because a
+ *  task busy in a synchronous compute loop never gets to process the 'stop' IPC message. */
+export type ToWorker = { type: 'start'; module: string; payload: unknown; stopFile: string } | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -3,6 +3,9 @@
 // worker that dies (SIGKILL, OOM, native crash) fails only its job, reported with the reason.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiError, JobInfo, JobKind, JobQueueEvent } from '../api/types.ts';
 import { newId, nowIso } from '../store/store.ts';
@@ -38,6 +41,7 @@ export interface JobOutcome {
 
 interface Entry {
   info: JobInfo;
+  stopFile: string;
   spec: JobSpec;
   child?: ChildProcess;
   result?: { value: unknown };
@@ -78,7 +82,7 @@ export class JobSupervisor {
     const done = new Promise<JobOutcome>((r) => (resolve = r));
     const info: JobInfo = { id: newId('job'), kind: spec.kind, status: 'queued', label: spec.label, queuedAt: nowIso() };
     if (spec.runId) info.runId = spec.runId;
-    const entry: Entry = { info, spec, stopRequested: false, done, resolve };
+    const entry: Entry = { info, spec, stopFile: join(tmpdir(), `ebm-hep-stop-${process.pid}-${info.id}`), stopRequested: false, done, resolve };
     this.queue.push(entry);
     this.emitQueue();
     queueMicrotask(() => this.pump());
@@ -111,6 +115,11 @@ export class JobSupervisor {
     }
     if (this.running?.info.id === jobId && this.running.child) {
       this.running.stopRequested = true;
+      try {
+        writeFileSync(this.running.stopFile, 'stop\n');
+      } catch {
+        // the IPC message below still reaches a task that yields to the event loop
+      }
       this.send(this.running.child, { type: 'stop' });
       return true;
     }
@@ -185,7 +194,7 @@ export class JobSupervisor {
     });
     e.child = child;
     child.on('message', (msg: FromWorker) => {
-      if (msg.type === 'ready') this.send(child, { type: 'start', module: e.spec.module, payload: e.spec.payload });
+      if (msg.type === 'ready') this.send(child, { type: 'start', module: e.spec.module, payload: e.spec.payload, stopFile: e.stopFile });
       else if (msg.type === 'event') this.safely(() => e.spec.handler?.onEvent?.(msg.event));
       else if (msg.type === 'result') e.result = { value: msg.result };
       else if (msg.type === 'error') e.error = msg.error;
@@ -200,6 +209,7 @@ export class JobSupervisor {
   private onExit(e: Entry, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.running !== e) return;
     this.running = null;
+    rmSync(e.stopFile, { force: true });
     if (e.result) {
       let status: 'done' | 'stopped' = e.stopRequested ? 'stopped' : 'done';
       this.safely(() => {

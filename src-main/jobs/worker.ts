@@ -1,9 +1,11 @@
 // The child-process worker: runs one task module (training, generation, scoring) and reports over IPC, so a native
 // crash or an out-of-memory kill takes down only this process, never the app.
+import { existsSync } from 'node:fs';
 import { toApiError } from '../api/errors.ts';
 import type { FromWorker, TaskModule, ToWorker } from './protocol.ts';
 
 let stopRequested = false;
+let stopFile = '';
 
 function send(msg: FromWorker): Promise<void> {
   return new Promise((resolve) => {
@@ -17,7 +19,10 @@ process.on('message', (msg: ToWorker) => {
     stopRequested = true;
     return;
   }
-  if (msg.type === 'start') void start(msg.module, msg.payload);
+  if (msg.type === 'start') {
+    stopFile = msg.stopFile;
+    void start(msg.module, msg.payload);
+  }
 });
 
 process.on('disconnect', () => process.exit(0));
@@ -27,7 +32,7 @@ async function start(modulePath: string, payload: unknown): Promise<void> {
     const mod = (await import(modulePath)) as TaskModule;
     const result = await mod.run(payload, {
       emit: (event) => void send({ type: 'event', event }),
-      shouldStop: () => stopRequested,
+      shouldStop: () => stopRequested || (stopFile !== '' && existsSync(stopFile)),
     });
     await send({ type: 'result', result });
   } catch (err) {

@@ -41,13 +41,28 @@ afterAll(async () => {
 });
 
 describe('supervised training survives a killed worker', () => {
-  it('SIGKILL mid-epoch → interrupted, store intact; resume → the same final weights as an uninterrupted run', async () => {
+  it('stop → stopped, resume, SIGKILL mid-epoch → interrupted, store intact; resume → the same final weights as an uninterrupted run', async () => {
     const reference = await engine.createRun({ kind: 'ebm', preset: 'tiny', name: 'reference', data: [{ datasetId }], seed: 7, overrides: OVERRIDES });
     const refDone = untilStatus(reference.id, ['done', 'failed', 'interrupted']);
     await engine.startRun({ runId: reference.id });
     expect(await refDone).toBe('done');
 
     const victim = await engine.createRun({ kind: 'ebm', preset: 'tiny', name: 'victim', data: [{ datasetId }], seed: 7, overrides: OVERRIDES });
+    // 1. a user stop mid-epoch 1: the step finishes, a checkpoint is written, status 'stopped'
+    let stopSent = false;
+    const offStop = engine.onRunProgress((ev) => {
+      if (ev.runId === victim.id && ev.type === 'step' && ev.epoch === 1 && ev.step === 1 && !stopSent) {
+        stopSent = true;
+        void engine.stopRun({ runId: victim.id });
+      }
+    });
+    const stopped = untilStatus(victim.id, ['done', 'failed', 'interrupted', 'stopped']);
+    await engine.startRun({ runId: victim.id });
+    expect(await stopped).toBe('stopped');
+    offStop();
+    expect((await engine.getRun({ runId: victim.id })).progress?.epoch).toBe(1);
+
+    // 2. resumed, then the worker is SIGKILLed mid-epoch 2
     let killedAt = '';
     const off = engine.onRunProgress((ev) => {
       if (ev.runId === victim.id && ev.type === 'step' && ev.epoch === 2 && ev.step === 1 && !killedAt) {
@@ -56,7 +71,7 @@ describe('supervised training survives a killed worker', () => {
       }
     });
     const interrupted = untilStatus(victim.id, ['done', 'failed', 'interrupted']);
-    await engine.startRun({ runId: victim.id });
+    await engine.resumeRun({ runId: victim.id });
     expect(await interrupted).toBe('interrupted');
     off();
     expect(killedAt).toBe('epoch 2 step 1');

@@ -39,6 +39,15 @@ describe('job supervisor', () => {
     expect((await sup.wait(b.id)).job.status).toBe('stopped');
   });
 
+  it('stop reaches a task busy in a synchronous loop that never yields (stop file, not only IPC)', async () => {
+    sup = new JobSupervisor();
+    let steps = 0;
+    const a = sup.submit({ kind: 'train', label: 'sync', module: TASK, payload: { steps: 400, delayMs: 10, sync: true }, handler: { onEvent: () => { steps++; if (steps === 1) sup!.stop(a.id); } } });
+    const ra = await sup.wait(a.id);
+    expect(ra.job.status).toBe('stopped');
+    expect((ra.result as { stoppedAt: number }).stoppedAt).toBeLessThan(400);
+  });
+
   it('a task error fails the job with its message; a crashed or killed worker interrupts it; the queue goes on', async () => {
     sup = new JobSupervisor();
     const failures: string[] = [];
