@@ -128,11 +128,7 @@ export function fillFromRows(
       const jet = first + j;
       const scale = rel ? rel.jetPt[jet]! : 1;
       const shift = rel ? rel.jetEta[jet]! : 0;
-      let base = j * stride;
-      for (let p = 0; p < nParticles; p++, base += nFeatures) {
-        if (hasMask ? data[base + im] === 0 : data[base + ipt] === 0) continue;
-        b.push(data[base + ipt]! * scale, data[base + ieta]! + shift, data[base + iphi]!, ie >= 0 ? data[base + ie]! : 0, jet);
-      }
+      b.pushRows(data, j * stride, nParticles, nFeatures, ipt, ieta, iphi, ie, hasMask ? im : -1, scale, shift, jet);
       b.endJet(labelOf(jet), jet);
     }
   } else {
