@@ -140,7 +140,7 @@ const PRESET_TRAINING: Record<TrainPreset, Omit<TrainConfigInput, 'model' | 'kin
     buffer: { size: 10_000, reinitFraction: 0.05 },
     loss: { alpha: 0.1, klSteps: 4 },
     optimizer: { lr: 3e-4, lrDecay: 0.98, beta1: 0, beta2: 0.999 },
-    validation: { jets: 500, steps: 128, stepSize: 0.05 },
+    validation: { jets: 300, steps: 128, stepSize: 0.05 },
   },
   tiny: {
     preset: 'tiny',

@@ -25,8 +25,10 @@ export interface TrainRequest {
   /** Input files; `label` names the class of every jet in the file (EBM-CLF needs one per class). */
   data: { path: string; label?: string }[];
   outDir: string;
-  /** Continue from outDir/checkpoints/latest.json (config.json of the run is used). */
+  /** Continue from outDir/checkpoints/latest.json (config.json of the run is used, `config` is ignored). */
   resume?: boolean;
+  /** On resume: train to a new number of epochs / total steps (e.g. extend a finished run). */
+  extend?: { epochs?: number; maxSteps?: number };
   backend?: BackendChoice | string;
   threads?: number;
 }
@@ -194,7 +196,11 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     log(`no checkpoint in ${ckDir} yet: starting the run from the beginning`, 'warn');
   }
   if (resuming) {
-    config = validateTrainConfig(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')), join(runDir, 'config.json'));
+    const stored = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    if (req.extend?.epochs !== undefined) stored.epochs = req.extend.epochs;
+    if (req.extend?.maxSteps !== undefined) stored.maxSteps = req.extend.maxSteps;
+    config = validateTrainConfig(stored, join(runDir, 'config.json'));
+    if (req.extend) writeJsonAtomic(join(runDir, 'config.json'), config);
     run = JSON.parse(readFileSync(runJsonPath, 'utf8')) as Record<string, unknown>;
   } else {
     config = validateTrainConfig(req.config);

@@ -87,6 +87,10 @@ describe('training on the embedded sample', () => {
     expect(run.resumedAt).toHaveLength(1);
     expect(run.backend).toBe(a.backend);
     expect(run.klChain.klSteps).toBe(2);
+    // a finished run can be extended
+    const c = await runTraining({ config, data: qcd(), outDir: join(tmp, 'a'), resume: true, extend: { maxSteps: 6 } }, quiet());
+    expect(c.globalStep).toBe(6);
+    expect(JSON.parse(readFileSync(join(tmp, 'a', 'config.json'), 'utf8')).maxSteps).toBe(6);
   });
 
   it('divergence rolls back to the last good checkpoint with a lower learning rate, then fails clearly', async () => {

@@ -28,7 +28,8 @@ the chain + L2) and writes a run directory: config.json, run.json, metrics.jsonl
   --backend NAME       ${BACKEND_CHOICES.join(' | ')} (default auto: fastest available, recorded in run.json)
   --threads N          compute threads (native, wasm)
   --out DIR            run directory (default runs/<kind>-<preset>-<date>)
-  --resume             continue the run in --out from its latest checkpoint (exactly)
+  --resume             continue the run in --out from its latest checkpoint (exactly), with the run's own
+                       config.json; --epochs / --max-steps given with --resume extend it
   --json               one JSON event per line on stdout (start, step, epoch, divergence, log, done/stopped)
   --db FILE            run store the run is registered in when it ends (default $EBM_HEP_HOME/ebm-hep.sqlite)
 
@@ -157,7 +158,14 @@ const command: Command = {
     };
     try {
       await runTraining(
-        { config, data, outDir: out, ...(values.resume ? { resume: true } : {}), ...(values.backend ? { backend: values.backend } : {}), ...(threads ? { threads } : {}) },
+        {
+          config,
+          data,
+          outDir: out,
+          ...(values.resume ? { resume: true, ...(epochs !== undefined || maxSteps !== undefined ? { extend: { ...(epochs !== undefined ? { epochs } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}) } } : {}) } : {}),
+          ...(values.backend ? { backend: values.backend } : {}),
+          ...(threads ? { threads } : {}),
+        },
         { onEvent, shouldStop: () => stop },
       );
     } finally {
