@@ -109,6 +109,12 @@ function colorBarTitle(label: string): Opt {
   };
 }
 
+/** A text block on a white, semi-transparent box (readable over the cells). */
+function boxed(text: Opt): Opt {
+  const style = text.style as Opt;
+  return { ...text, style: { ...style, backgroundColor: 'rgba(255,255,255,0.85)', padding: [3, 5] } };
+}
+
 export interface ScoreMassInput {
   /** x = jet mass bins [GeV], y = score bins; values row-major [x × y] (counts). */
   xEdges: ArrayLike<number>;
@@ -141,9 +147,9 @@ export function scoreMassHistogram(input: ScoreMassInput): EChartsOption {
     ...(title ? { title } : {}),
     grid: hepGrid({ top: 44, right: 96 }),
     xAxis: hepAxis('x', { name: input.xLabel ?? 'jet mass [GeV]', min: xs[0]!, max: xs[xs.length - 1]!, formatter: tickLabel }),
-    yAxis: hepAxis('y', { name: input.yLabel ?? 'energy E(x)', min: ys[0]!, max: ys[ys.length - 1]!, formatter: tickLabel }),
+    yAxis: hepAxis('y', { name: input.yLabel ?? 'energy E(x)', min: ys[0]!, max: ys[ys.length - 1]!, formatter: tickLabel, ticks: roundTicks(ys[0]!, ys[ys.length - 1]!, 6) }),
     visualMap: vm,
-    graphic: [colorBarTitle('jets / bin'), ...(input.metrics?.length ? [annotation(input.metrics, { left: 92, top: 52 })] : [])],
+    graphic: [colorBarTitle('jets / bin'), ...(input.metrics?.length ? [boxed(annotation(input.metrics, { right: 104, bottom: 66 }))] : [])],
     series,
   });
 }

@@ -1,7 +1,7 @@
 // Histogram plots in the HEP style: data vs generated with a ratio panel (paper Figs. 2, 5), energy distributions per
 // class (Fig. 4 left) and background mass shapes after score cuts (Figs. 6 right, 7). Each returns an ECharts option.
 import type { EChartsOption } from 'echarts';
-import { annotation, BAND_COLOR, legendItem, DATA_COLOR, finish, fmt, GUIDE_COLOR, HEP_COLORS, hepAxis, hepGrid, hepLegend, hepTitle, stepPoints, stepSeries, tickLabel } from './theme.ts';
+import { annotation, BAND_COLOR, legendItem, DATA_COLOR, finish, fmt, GUIDE_COLOR, HEP_COLORS, hepAxis, hepGrid, hepLegend, hepTitle, roundTicks, stepPoints, stepSeries, tickLabel } from './theme.ts';
 
 type Opt = Record<string, unknown>;
 
@@ -130,8 +130,8 @@ export function histogramWithRatio(input: HistogramWithRatioInput): EChartsOptio
     ...(title ? { title } : {}),
     grid: [hepGrid({ top: 44, height: '58%' }), hepGrid({ top: '74%', bottom: 52 })],
     xAxis: [
-      hepAxis('x', { min: xMin, max: xMax, hideLabels: true, gridIndex: 0 }),
-      hepAxis('x', { name: input.xLabel, min: xMin, max: xMax, gridIndex: 1, formatter: tickLabel }),
+      hepAxis('x', { min: xMin, max: xMax, hideLabels: true, gridIndex: 0, ticks: roundTicks(xMin, xMax, 6) }),
+      hepAxis('x', { name: input.xLabel, min: xMin, max: xMax, gridIndex: 1, formatter: tickLabel, ticks: roundTicks(xMin, xMax, 6) }),
     ],
     yAxis: [
       hepAxis('y', { name: input.yLabel ?? (normalize || input.normalized ? 'a.u. (unit area)' : 'jets / bin'), log, min: lim.min, max: lim.max, gridIndex: 0, formatter: log ? undefined : tickLabel }),
@@ -172,7 +172,7 @@ export function energyDistributions(input: EnergyDistributionsInput): EChartsOpt
   return finish({
     ...(title ? { title } : {}),
     grid: hepGrid({ top: 44 }),
-    xAxis: hepAxis('x', { name: input.xLabel ?? 'energy E(x)', min: edges[0]!, max: edges[edges.length - 1]!, formatter: tickLabel }),
+    xAxis: hepAxis('x', { name: input.xLabel ?? 'energy E(x)', min: edges[0]!, max: edges[edges.length - 1]!, formatter: tickLabel, ticks: roundTicks(edges[0]!, edges[edges.length - 1]!, 6) }),
     yAxis: hepAxis('y', { name: 'a.u. (unit area)', log, min: lim.min, max: lim.max, formatter: log ? undefined : tickLabel }),
     legend: { ...hepLegend(), data: input.classes.map((c) => legendItem(c.name, c.role === 'noise')) },
     graphic: input.metrics?.length ? [annotation(input.metrics, { left: 92, top: 52 })] : [],

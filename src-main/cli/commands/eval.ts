@@ -2,7 +2,7 @@
 // PNG+SVG plots (ROC, energy distributions with noise, sculpting, E–mass correlation, generation with ratio panels,
 // jet images) — and the baselines (jet mass, multiplicity as the score) on the same jets.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main.ts';
 import { progressBar } from '../progress.ts';
@@ -112,7 +112,7 @@ const command: Command = {
     const run: RunSplitInfo | null = values.run ? readRunSplitOrModel(values.run) : null;
     const model = values.run ? await (await import('../../eval/model.ts')).loadEvalModel(values.run, { ...(values.backend ? { backend: values.backend } : {}) }) : null;
     if (model) log(`model ${model.meta.kind} on backend ${model.backend}`);
-    const runLabel = values.run ? `EBM-HEP  ${model?.meta.kind === 'ebm-clf' ? 'EBM-CLF' : 'EBM'} ${values.run}` : 'EBM-HEP  baselines';
+    const runLabel = values.run ? `EBM-HEP  ${model?.meta.kind === 'ebm-clf' ? 'EBM-CLF' : 'EBM'} ${basename(resolve(values.run))}` : 'EBM-HEP  baselines';
 
     // Background-class index for EBM-CLF's p(y|x): the class named like the background sample, else class 0.
     const bg = parseSampleArg(values.background);
