@@ -2,7 +2,6 @@
 // (or E, px, py, pz) and optionally a label column; rows of one jet are contiguous. Streams line by line.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { JetSet, JetSource } from './jetset.ts';
 import { JetSetBuilder } from './builder.ts';
 import { pushCartesian, resolveRowMapping, type FeatureMap } from './features.ts';
@@ -29,10 +28,9 @@ function splitter(header: string): (line: string) => string[] {
 /** Reads a long-format CSV file into a JetSet (progress in bytes converted to an estimated jet count). */
 export async function readCsv(path: string, opts: CsvReadOptions = {}): Promise<JetSet> {
   const sizeBytes = (await stat(path)).size;
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
   let split: ((l: string) => string[]) | null = null;
   let cols: string[] = [];
-  let b: JetSetBuilder | null = null;
+  let b = null as JetSetBuilder | null;
   let jetCol = -1;
   let labelCol = -1;
   let idx = { pt: -1, eta: -1, phi: -1, energy: -1, px: -1, py: -1, pz: -1 };
@@ -53,11 +51,23 @@ export async function readCsv(path: string, opts: CsvReadOptions = {}): Promise<
     if (currentJet !== null) b!.endJet(opts.label ? 0 : currentLabel, jetIndex);
   };
 
-  for await (const raw of lines) {
+  const num = (f: string[], i: number, what: string): number => {
+    const s = f[i]!;
+    const x = Number(s); // Number() ignores surrounding blanks; '' → 0, caught below
+    if (Number.isNaN(x) || (x === 0 && s.trim() === '')) {
+      if (/^\s*[+-]?nan\s*$/i.test(s)) return Number.NaN;
+      throw badFile(path, `line ${lineNo}: ${what} '${s.trim()}' is not a number`, 'Fix the value; every constituent needs numeric kinematics.');
+    }
+    return x;
+  };
+
+  /** Handles one line; returns false to stop reading (maxJets reached). */
+  const handle = (raw: string): boolean => {
     lineNo++;
     bytesRead += raw.length + 1;
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const c0 = line.charCodeAt(0);
+    if (line.length === 0 || c0 === 35 /* # */ || (c0 <= 32 && line.trim() === '')) return true;
     if (!split) {
       split = splitter(line);
       cols = split(line).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
@@ -87,7 +97,7 @@ export async function readCsv(path: string, opts: CsvReadOptions = {}): Promise<
       for (const [k, i] of Object.entries(idx)) if (i >= 0) featureMap[k] = cols[i]!;
       if (labelCol >= 0) featureMap.label = cols[labelCol]!;
       b = new JetSetBuilder(path, { hasEnergy: idx.energy >= 0, hasLabel: labelCol >= 0 || !!opts.label, skipEmpty: opts.skipEmpty });
-      continue;
+      return true;
     }
     const f = split(line);
     if (f.length !== cols.length) throw badFile(path, `line ${lineNo} has ${f.length} fields, the header has ${cols.length}`, 'Every row needs one value per header column.');
@@ -98,7 +108,7 @@ export async function readCsv(path: string, opts: CsvReadOptions = {}): Promise<
       if (opts.maxJets !== undefined && jetIndex + 1 >= opts.maxJets) {
         stoppedEarly = true;
         currentJet = null;
-        break;
+        return false;
       }
       seen.add(id);
       currentJet = id;
@@ -111,22 +121,32 @@ export async function readCsv(path: string, opts: CsvReadOptions = {}): Promise<
       }
       if ((jetIndex & 1023) === 0) opts.onProgress?.(bytesRead, sizeBytes);
     }
-    const num = (i: number, what: string) => {
-      const s = f[i]!.trim();
-      const x = s === '' ? Number.NaN : Number(s);
-      if (Number.isNaN(x) && !/^[+-]?nan$/i.test(s)) throw badFile(path, `line ${lineNo}: ${what} '${s}' is not a number`, 'Fix the value; every constituent needs numeric kinematics.');
-      return x;
-    };
     if (cartesian) {
-      const e = num(idx.energy, 'E');
+      const e = num(f, idx.energy, 'E');
       if (e === 0) padding++;
-      else pushCartesian(b!, e, num(idx.px, 'px'), num(idx.py, 'py'), num(idx.pz, 'pz'), jetIndex);
+      else pushCartesian(b!, e, num(f, idx.px, 'px'), num(f, idx.py, 'py'), num(f, idx.pz, 'pz'), jetIndex);
     } else {
-      const pt = num(idx.pt, 'pT');
+      const pt = num(f, idx.pt, 'pT');
       if (pt === 0) padding++;
-      else b!.push(pt, num(idx.eta, 'η'), num(idx.phi, 'φ'), idx.energy >= 0 ? num(idx.energy, 'E') : 0, jetIndex);
+      else b!.push(pt, num(f, idx.eta, 'η'), num(f, idx.phi, 'φ'), idx.energy >= 0 ? num(f, idx.energy, 'E') : 0, jetIndex);
     }
+    return true;
+  };
+
+  // Large chunks split on '\n' synchronously: far cheaper than readline's per-line events.
+  let rest = '';
+  let go = true;
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 4 << 20 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0 && go; nl = text.indexOf('\n', start)) {
+      go = handle(text.slice(start, nl));
+      start = nl + 1;
+    }
+    if (!go) break;
+    rest = text.slice(start);
   }
+  if (go && rest.length) handle(rest);
   if (!b) throw badFile(path, 'CSV has no header and no rows', 'Write a header line and one row per constituent.');
   closeJet();
   if (padding > 0) notes.push(`${padding} rows with zero ${cartesian ? 'energy' : 'pT'} treated as padding, not constituents.`);

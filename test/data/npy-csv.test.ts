@@ -78,6 +78,16 @@ describe('CSV long format', () => {
     expect(Array.from(s.label!)).toEqual([0, 1, 0]);
     expect(s.source.featureMap).toMatchObject({ jet: 'jet_id', pt: 'pt', eta: 'eta', phi: 'phi', label: 'label' });
   });
+  it('CRLF line ends, comments, blank lines, quoted header and maxJets', async () => {
+    const p = join(tmp.dir, 'crlf.csv');
+    writeFileSync(p, '# produced by a test\r\n"jet_id","pt","eta","phi"\r\n1,10,0.1,0.2\r\n\r\n1,5,0.2,0.3\r\n2,7,0,1\r\n3,8,0,1');
+    const s = await readJets(p);
+    expect(Array.from(s.offsets)).toEqual([0, 2, 3, 4]);
+    expect(Array.from(s.pt)).toEqual([10, 5, 7, 8]);
+    const two = await readJets(p, { maxJets: 2 });
+    expect(two.nJets).toBe(2);
+    expect(two.source.notes.join(' ')).toMatch(/first 2 jets/);
+  });
   it('(E, px, py, pz) columns convert to (pT, η, φ, E); user mapping of columns', async () => {
     const p = join(tmp.dir, 'cart.csv');
     // pT 3-4-5 triangle: px=3, py=4 → pT=5, φ=atan2(4,3); pz = 5 sinh(0.5)
