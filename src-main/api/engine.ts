@@ -558,7 +558,7 @@ export class Engine implements T.EngineApi {
         let info: T.EvaluationInfo | undefined;
         const job = this.jobs.submit({
           kind: 'evaluate', label: `evaluate ${r.name}`, runId: r.id, module: this.training.modules.evaluate,
-          payload: { runDir: r.runDir, config: r.config, classes: classes.map((c) => ({ name: c.name, role: c.role, path: c.path, label: c.label })), maxJets: req.maxJets, noiseJets: req.noiseJets ?? 1000, seed: r.seed },
+          payload: { runDir: r.runDir, config: r.config, classes: classes.map((c) => ({ name: c.name, role: c.role, path: c.path, label: c.label })), maxJets: req.maxJets, split: req.split ?? 'test', noiseJets: req.noiseJets ?? 1000, seed: r.seed },
           handler: {
             onResult: (res) => {
               info = this.storeEvaluation(evaluationId, r, classes, res as EvaluateTaskResult);

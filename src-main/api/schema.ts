@@ -91,6 +91,7 @@ export const REQUEST_SCHEMAS: Record<EngineMethod, z.ZodTypeAny> = {
       background: z.object({ datasetId: id, label: z.string().optional() }).strict(),
       signals: z.array(z.object({ datasetId: id, label: z.string().optional(), name: z.string().min(1).optional() }).strict()).min(1).max(20),
       maxJets: z.number().int().positive().optional(),
+      split: z.enum(['test', 'all']).optional(),
       noiseJets: z.number().int().min(0).max(1_000_000).optional(),
       wait: z.boolean().optional(),
     })

@@ -212,7 +212,8 @@ export interface CreateRunRequest {
   preset: string;
   /** Dotted-key overrides of the preset, e.g. { 'train.epochs': 3, 'model.layers': 2 }. */
   overrides?: Record<string, unknown>;
-  /** Training data: dataset ids, optionally restricted to one label of each. */
+  /** Training data: dataset ids; `label` = the class name of that dataset's jets in training (EBM-CLF: one dataset
+   *  per class; it must be one of the dataset's labels). */
   data: { datasetId: string; label?: string }[];
   seed?: number;
   tags?: string[];
@@ -425,6 +426,9 @@ export interface EvaluateRunRequest {
   signals: { datasetId: string; label?: string; name?: string }[];
   /** At most this many jets per class (default all). */
   maxJets?: number;
+  /** 'test' (default): only held-out jets — the run's own test split for files it trained on, the test part of a
+   *  seeded split otherwise; 'all': every jet (only for files the run never saw). */
+  split?: 'test' | 'all';
   /** Random-noise jets scored alongside (paper Fig. 4; default 1000). */
   noiseJets?: number;
   /** Resolve only when the job is finished (default true). */

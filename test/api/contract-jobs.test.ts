@@ -93,15 +93,19 @@ describe.each(['in-process', 'web'] as const)('EngineApi jobs (%s)', (transport)
     const ev = await api.evaluateRun({ runId: run.id, background: { datasetId: qcd.id }, signals: [{ datasetId: top.id }], maxJets: 100, noiseJets: 50 });
     expect(ev.job.status).toBe('done');
     const info = ev.evaluation!;
-    expect(info.signals.map((s) => [s.name, s.nJets])).toEqual([['top', 100]]);
-    expect(info.background.nJets).toBe(100);
+    // held-out jets only: the run's test split of the QCD file it trained on, the test part of the top file
+    expect(info.signals.map((s) => s.name)).toEqual(['top']);
+    expect(info.signals[0]!.nJets).toBeGreaterThan(0);
+    expect(info.signals[0]!.nJets).toBeLessThan(100);
+    expect(info.background.nJets).toBeGreaterThan(0);
+    expect(info.background.nJets).toBeLessThan(200);
     const roc = await api.getRoc({ evaluationId: info.id });
     expect(roc.curves[0]!.auc).toBeCloseTo(info.metrics[0]!.auc, 12);
     const eh = await api.getEnergyHistograms({ evaluationId: info.id });
     expect(eh.classes.map((c) => c.role)).toEqual(['background', 'signal', 'noise']);
     const mid = (info.energyRange[0] + info.energyRange[1]) / 2;
     const cut = await api.cutAtEnergy({ evaluationId: info.id, threshold: mid });
-    expect(cut.uncut.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(cut.uncut.reduce((a, b) => a + b, 0)).toBe(info.background.nJets);
     expect(cut.epsB).toBeGreaterThanOrEqual(0);
 
     const gen = await api.generateSamples({ runId: run.id, nJets: 30, steps: 5 });

@@ -1,6 +1,9 @@
 // Worker task: score background, signals and random-noise jets with a run's model: energy (and EBM-CLF
 // p(background|x)) plus the jet mass of each jet, for the evaluation queries (ROC, sculpting, energy cut).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { readJets } from '../../data/read.ts';
+import { readRunSplit, selectJets } from '../../eval/samples.ts';
 import { subsetJets } from '../../data/split.ts';
 import { jetObservables, observablesFromFeatures } from '../../physics/observables.ts';
 import { destandardize } from '../../physics/preprocess.ts';
@@ -16,6 +19,8 @@ export interface EvaluatePayload {
   runDir: string;
   classes: { name: string; role: 'background' | 'signal'; path: string; label?: string }[];
   maxJets?: number;
+  /** 'test' (default): held-out jets only; 'all': every jet (files the run never saw). */
+  split?: 'test' | 'all';
   noiseJets: number;
   seed: number;
 }
@@ -26,8 +31,13 @@ export async function run(p: EvaluatePayload, ctx: TaskContext): Promise<Evaluat
   const classNames = model.meta.classNames ?? [];
   const bgName = p.classes.find((c) => c.role === 'background')?.label ?? 'qcd';
   const bgLogit = Math.max(0, classNames.indexOf(bgName));
+  const run = existsSync(join(p.runDir, 'run.json')) ? readRunSplit(p.runDir) : null;
+  // run.json should list each input's jet count (docs/RUN_DIRECTORY.md); count them when it does not
+  for (const d of run?.data ?? []) if (typeof d.nJets !== 'number') d.nJets = (await readJets(d.path, d.label ? { label: d.label } : {})).nJets;
   for (const c of p.classes) {
     let jets = await readJets(c.path);
+    // held-out jets only: the run's own test split for files it trained on (eval/samples.ts), unless 'all'
+    if ((p.split ?? 'test') === 'test') jets = selectJets(c.path, jets, 'test', run).jets;
     if (c.label) {
       const k = jets.labelNames?.indexOf(c.label) ?? -1;
       if (k < 0 || !jets.label) throw new UserError('BAD_INPUT', `${c.path}: no jets labelled '${c.label}'`, { hint: 'Choose a label the dataset has.', where: c.path });
