@@ -176,8 +176,26 @@ async function prepare(config: TrainConfig, data: TrainRequest['data'], onLog: (
   };
 }
 
-/** Trains a model; see docs/RUN_DIRECTORY.md for what lands in req.outDir. */
+/** Trains a model; see docs/RUN_DIRECTORY.md for what lands in req.outDir. Any error marks the run 'failed'. */
 export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise<TrainSummary> {
+  try {
+    return await trainRun(req, hooks);
+  } catch (err) {
+    const runJsonPath = join(resolve(req.outDir), 'run.json');
+    try {
+      const run = JSON.parse(readFileSync(runJsonPath, 'utf8')) as Record<string, unknown>;
+      if (run.status === 'running') {
+        const now = new Date().toISOString();
+        writeJsonAtomic(runJsonPath, { ...run, status: 'failed', error: { message: (err as Error).message, ...(err instanceof UserError ? { code: err.code } : {}) }, updatedAt: now, finishedAt: now });
+      }
+    } catch {
+      // no run record yet (e.g. bad config): nothing to mark
+    }
+    throw err;
+  }
+}
+
+async function trainRun(req: TrainRequest, hooks: TrainHooks): Promise<TrainSummary> {
   const runDir = resolve(req.outDir);
   const ckDir = join(runDir, 'checkpoints');
   const modelDir = join(runDir, 'model');

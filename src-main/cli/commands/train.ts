@@ -122,7 +122,7 @@ const command: Command = {
     let spe = 1;
     let totalSteps = 1;
     const line = (s: string) => {
-      if (!values.json) stderr.write(`\r\x1b[K${s}\n`);
+      if (!values.json) stderr.write(`${(stderr as NodeJS.WriteStream).isTTY ? '\r\x1b[K' : ''}${s}\n`);
     };
     const onEvent = (e: TrainEvent) => {
       if (values.json) stdout.write(JSON.stringify(e) + '\n');
