@@ -137,7 +137,8 @@ export function readJetFile(path: string): JetSet {
       pt: arrays.get('pt') as Float32Array,
       eta: arrays.get('eta') as Float32Array,
       phi: arrays.get('phi') as Float32Array,
-      source: header.source,
+      // The data's origin stays in the notes; path and format describe the file actually read.
+      source: { ...header.source, path, format: 'ebm-jets', notes: [...header.source.notes, `Imported from ${header.source.path} (${header.source.format}).`] },
     };
     if (arrays.has('energy')) jets.energy = arrays.get('energy') as Float32Array;
     if (arrays.has('label')) jets.label = arrays.get('label') as Int32Array;

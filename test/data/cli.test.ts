@@ -105,7 +105,8 @@ describe('ebm-hep import / importDataset', () => {
     expect(Array.from(back.pt)).toEqual(Array.from(orig.pt));
     expect(Array.from(back.phi)).toEqual(Array.from(orig.phi));
     expect(back.labelNames).toEqual(['qcd']);
-    expect(back.source.format).toBe('hdf5-array');
+    expect(back.source.format).toBe('ebm-jets');
+    expect(back.source.notes.join(' ')).toMatch(/Imported from .*imp\.h5 \(hdf5-array\)/);
     const manifest = JSON.parse(readFileSync(rec.manifestPath, 'utf8'));
     expect(manifest.nJets).toBe(3);
 
