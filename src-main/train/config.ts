@@ -127,7 +127,8 @@ const PRESET_TRAINING: Record<TrainPreset, Omit<TrainConfigInput, 'model' | 'kin
     langevin: { steps: 24, stepSize: 0.1, noise: 0.005 },
     buffer: { size: 10_000, reinitFraction: 0.05 },
     loss: { alpha: 0.1, klSteps: 24 },
-    optimizer: { lr: 1e-4, lrDecay: 0.98, beta1: 0, beta2: 0.999 },
+    // no parameter-gradient clipping: Table 3 has none (the divergence watch still guards the run)
+    optimizer: { lr: 1e-4, lrDecay: 0.98, beta1: 0, beta2: 0.999, gradClipNorm: null },
     validation: { jets: 1000, steps: 128, stepSize: 0.05 },
   },
   // Same sampler and loss as the paper on a smaller net; KL through the last 4 steps keeps a step affordable on CPU;

@@ -1,6 +1,8 @@
 // Algorithm 1, one optimiser step at a time: positives from the standardised training set, negatives from the
 // replay buffer run through K Langevin steps, loss CD + α·L2 (+ L_KL through the chain, + CE for EBM-CLF), Adam.
 // `trainStep` is callable on its own (bench/compute.ts times it); the epoch loop lives in run.ts.
+// Dropout (paper preset 0.1) is active only in the CD/CE pass; Langevin sampling and L_KL's frozen energy run the
+// deterministic network (as a sampler should), so the chain and its adjoint see one fixed energy function.
 import type { JetBatch } from '../model/spec.ts';
 import { Rng } from '../util/rng.ts';
 import { adamInit, adamStep, clipGlobalNorm, learningRate, type AdamState } from './adam.ts';
