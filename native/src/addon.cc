@@ -324,19 +324,8 @@ napi_value Run(napi_env env, napi_callback_info info) {
     }
     const int rowsTarget = net->chunkRows;
     auto kernel = net->avx2 ? &avx2::runChunk : &generic::runChunk;
-    net->pool.run([&](int t) {
-      const int b0 = bounds[t], b1 = bounds[t + 1];
-      if (b0 >= b1) return;
-      float* acc = nullptr;
-      if (gradP) {
-        if (t == 0) {
-          acc = gradP;
-        } else {
-          auto& v = net->acc[t];
-          v.assign(d.paramCount, 0.f);
-          acc = v.data();
-        }
-      }
+    // Chunks of ~rowsTarget real particles within [b0, b1).
+    auto chunksOf = [&](int b0, int b1, std::vector<std::pair<int, int>>& out) {
       int j = b0;
       while (j < b1) {
         int j1 = j;
@@ -345,9 +334,41 @@ napi_value Run(napi_env env, napi_callback_info info) {
           rows += cum[j1 + 1] - cum[j1] - 1;
           ++j1;
         }
-        ChunkJob job{&d, net->params.data(), x, mask, j, j1, dOut, out, gradX, acc, drop, B};
-        kernel(job);
+        out.emplace_back(j, j1);
         j = j1;
+      }
+    };
+    if (!gradP) {
+      // Outputs and input-gradients are per jet and do not depend on the chunking, so threads take chunks
+      // dynamically (robust when other processes share the cores).
+      std::vector<std::pair<int, int>> chunks;
+      chunksOf(0, B, chunks);
+      std::atomic<size_t> next{0};
+      net->pool.run([&](int) {
+        for (size_t i; (i = next.fetch_add(1)) < chunks.size();) {
+          ChunkJob job{&d, net->params.data(), x, mask, chunks[i].first, chunks[i].second, dOut, out, gradX, nullptr, drop, B};
+          kernel(job);
+        }
+      });
+      return nullptr;
+    }
+    // Parameter gradients sum over jets: a static partition keeps the summation order fixed for a given thread count.
+    net->pool.run([&](int t) {
+      const int b0 = bounds[t], b1 = bounds[t + 1];
+      if (b0 >= b1) return;
+      float* acc = nullptr;
+      if (t == 0) {
+        acc = gradP;
+      } else {
+        auto& v = net->acc[t];
+        v.assign(d.paramCount, 0.f);
+        acc = v.data();
+      }
+      std::vector<std::pair<int, int>> chunks;
+      chunksOf(b0, b1, chunks);
+      for (auto& ch : chunks) {
+        ChunkJob job{&d, net->params.data(), x, mask, ch.first, ch.second, dOut, out, gradX, acc, drop, B};
+        kernel(job);
       }
     });
     if (gradP) {
