@@ -44,10 +44,14 @@ function mean(a: ArrayLike<number>): number {
   return a.length ? t / a.length : Number.NaN;
 }
 
-/** The numbers `inspect` reports, for any JetSet. */
+/** The numbers `inspect --json` reports, for any JetSet. */
 export function summarizeJets(jets: JetSet): InspectSummary {
+  return summarize(jets).summary;
+}
+
+function summarize(jets: JetSet): { summary: InspectSummary; ptMeanGeV: number } {
   const o = jetObservables(jets);
-  return {
+  return { ptMeanGeV: mean(o.ptGeV), summary: {
     format: jets.source.format,
     jets: jets.nJets,
     constituents: jets.offsets[jets.nJets]!,
@@ -56,7 +60,7 @@ export function summarizeJets(jets: JetSet): InspectSummary {
     mass_median_gev: median(o.massGeV),
     mass_mean_gev: mean(o.massGeV),
     multiplicity_mean: mean(o.multiplicity),
-  };
+  } };
 }
 
 const command: Command = {
@@ -69,7 +73,7 @@ const command: Command = {
     const bar = progressBar('reading', stderr);
     const jets = await readJets(file, { ...readOptionsFrom(values), onProgress: (d, t) => bar.update(d, t) });
     bar.done();
-    const s = summarizeJets(jets);
+    const { summary: s, ptMeanGeV } = summarize(jets);
     if (values.json) {
       stdout.write(JSON.stringify(s) + '\n');
       return 0;
@@ -82,6 +86,7 @@ const command: Command = {
       ['constituents', `${s.constituents}${jets.energy ? ' (with energy)' : ' (massless: no energy stored)'}`],
       ['labels', Object.entries(s.labels).map(([k, v]) => `${k} ${v}`).join(', ')],
       ['jet pT median [GeV]', f(s.pt_median_gev)],
+      ['jet pT mean [GeV]', f(ptMeanGeV)],
       ['jet mass median [GeV]', f(s.mass_median_gev)],
       ['jet mass mean [GeV]', f(s.mass_mean_gev)],
       ['multiplicity mean', f(s.multiplicity_mean, 2)],
