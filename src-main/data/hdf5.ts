@@ -19,8 +19,10 @@ export interface Hdf5ReadOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Jets per hyperslab read: bounds the transient memory of one chunk (≈ 64k × 40 × 4 floats ≈ 40 MB). */
+/** Jets per hyperslab read at most; reads are also capped at READ_CHUNK_BYTES of raw data. */
 export const HDF5_CHUNK_JETS = 65536;
+/** Raw bytes per read: bounds the transient memory (wasm heap + JS copy) of one chunk. */
+export const READ_CHUNK_BYTES = 16 << 20;
 
 let ready: Promise<unknown> | null = null;
 
@@ -262,7 +264,7 @@ function readDenseArray(path: string, f: H5File, name: string, opts: Hdf5ReadOpt
 
   const b = new JetSetBuilder(path, { hasEnergy: m.kind === 'epxpypz' || m.energy >= 0, hasLabel: labelNames !== undefined, skipEmpty: opts.skipEmpty });
   const labelOf = opts.label ? () => 0 : label ? (j: number) => label[j]! : () => -1;
-  const chunk = Math.max(1, Math.min(HDF5_CHUNK_JETS, Math.floor((64 << 20) / Math.max(1, nParticles * nFeatures * ds.metadata.size))));
+  const chunk = Math.max(1, Math.min(HDF5_CHUNK_JETS, Math.floor(READ_CHUNK_BYTES / Math.max(1, nParticles * nFeatures * ds.metadata.size))));
   opts.onProgress?.(0, n);
   for (let start = 0; start < n; start += chunk) {
     const end = Math.min(n, start + chunk);

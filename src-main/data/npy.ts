@@ -5,7 +5,7 @@ import { unzipSync } from 'fflate';
 import type { JetSet, JetSource } from './jetset.ts';
 import { JetSetBuilder } from './builder.ts';
 import { describeMapping, fillFromRows, resolveRowMapping, type FeatureMap } from './features.ts';
-import { labelIndexer } from './hdf5.ts';
+import { labelIndexer, READ_CHUNK_BYTES } from './hdf5.ts';
 import { badFile, UserError } from '../util/errors.ts';
 
 export interface NpyReadOptions {
@@ -104,8 +104,10 @@ function halfToFloat(h: number): number {
 /** Decodes raw bytes of `count` elements into numbers (Float32Array for f2/f4, Float64Array otherwise). */
 export function decodeNpy(h: Pick<NpyHeader, 'kind' | 'itemSize' | 'littleEndian'>, bytes: Uint8Array, count: number): Float32Array | Float64Array {
   const { kind, itemSize, littleEndian } = h;
-  // Fast path: native little-endian float32 — one copy into an aligned buffer.
-  if (kind === 'f' && itemSize === 4 && littleEndian) return new Float32Array(bytes.slice(0, count * 4).buffer);
+  // Fast path: native little-endian float32 — a view when aligned (fresh file reads are), else one aligned copy.
+  if (kind === 'f' && itemSize === 4 && littleEndian) {
+    return bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : new Float32Array(bytes.slice(0, count * 4).buffer);
+  }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = littleEndian;
   if (kind === 'f' && itemSize <= 4) {
@@ -257,7 +259,7 @@ function fillJets(path: string, format: 'npy' | 'npz', name: string, arr: NpyArr
   }
   const b = new JetSetBuilder(path, { hasEnergy: m.kind === 'epxpypz' || m.energy >= 0, hasLabel: labelNames !== undefined, skipEmpty: opts.skipEmpty });
   const labelOf = opts.label ? () => 0 : label ? (j: number) => label[j]! : () => -1;
-  const chunk = Math.max(1, Math.floor((64 << 20) / Math.max(1, nParticles * nFeatures * arr.header.itemSize)));
+  const chunk = Math.max(1, Math.floor(READ_CHUNK_BYTES / Math.max(1, nParticles * nFeatures * arr.header.itemSize)));
   opts.onProgress?.(0, n);
   for (let start = 0; start < n; start += chunk) {
     const end = Math.min(n, start + chunk);
