@@ -21,9 +21,12 @@ import { UserError } from '../util/errors.ts';
 import { averageJetImage, configDiff, seriesToCsv, sharedHistograms, thinSeries } from './aggregate.ts';
 import type { DataBridge, TrainingBridge } from './bridges.ts';
 import { CutIndex } from './cut-index.ts';
+import { saveEvaluation, type EvaluatedClass, type EvaluateTaskResult } from './evaluation-record.ts';
 import { EngineError, toApiError } from './errors.ts';
 import { parseRequest } from './schema.ts';
 import type * as T from './types.ts';
+
+export type { EvaluateTaskResult } from './evaluation-record.ts';
 
 export interface EngineOptions {
   /** SQLite run store (default `$EBM_HEP_HOME/ebm-hep.sqlite` or `~/.ebm-hep/ebm-hep.sqlite`). */
@@ -693,46 +696,16 @@ export class Engine implements T.EngineApi {
     return apiDataset(rec);
   }
 
-  private storeEvaluation(evaluationId: string, r: RunRecord, classes: { name: string; role: 'background' | 'signal'; datasetId: string; label?: string | undefined }[], res: EvaluateTaskResult): T.EvaluationInfo {
-    const arrays: Parameters<Store['addEvaluation']>[1] = [];
-    for (const c of res.classes) {
-      arrays.push({ className: c.name, role: c.role, kind: 'energy', values: c.energy });
-      arrays.push({ className: c.name, role: c.role, kind: 'massGeV', values: c.massGeV });
-      if (c.pBackground) {
-        // stored as the anomaly score 1 − p(background|x): higher = more anomalous, like the energy
-        arrays.push({ className: c.name, role: c.role, kind: 'pBackground', values: Float32Array.from(c.pBackground, (p) => 1 - p) });
-      }
-    }
-    const bg = res.classes.find((c) => c.role === 'background')!;
-    const perSignal = res.classes.filter((c) => c.role === 'signal').map((c) => {
-      const roc = rocCurve(c.energy, bg.energy);
-      return { signal: c.name, auc: aucOf(c.energy, bg.energy), r30: finiteOrNull(rejectionAt(roc, 0.3)), r50: finiteOrNull(rejectionAt(roc, 0.5)) };
-    });
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const c of res.classes) for (const v of c.energy) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
-    const count = (name: string) => res.classes.find((c) => c.name === name)?.energy.length ?? 0;
-    const bgc = classes.find((c) => c.role === 'background')!;
-    const background = { datasetId: bgc.datasetId, nJets: count(bgc.name), ...(bgc.label ? { label: bgc.label } : {}) };
-    const signals = classes.filter((c) => c.role === 'signal').map((c) => ({ name: c.name, datasetId: c.datasetId, nJets: count(c.name), ...(c.label ? { label: c.label } : {}) }));
-    const rec: EvaluationRecord = {
-      id: evaluationId, runId: r.id, background, signals,
-      metrics: { perSignal, energyRange: lo <= hi ? [lo, hi] : [0, 0], scoreKinds: res.classes.some((c) => c.pBackground) ? ['energy', 'pBackground'] : ['energy'] },
-      createdAt: nowIso(),
-    };
-    this.store.addEvaluation(rec, arrays);
+  private storeEvaluation(evaluationId: string, r: RunRecord, classes: EvaluatedClass[], res: EvaluateTaskResult): T.EvaluationInfo {
+    const rec = saveEvaluation(this.store, evaluationId, r.id, classes, res);
+    this.cutIndex(rec.id); // build the energy-cut index now, so the first slider move is instant
     return this.evaluationInfo(rec);
   }
 
   /** Registers evaluation results computed elsewhere (CLI `eval`, tests, benchmarks). */
-  registerEvaluation(runId: string, classes: { name: string; role: 'background' | 'signal'; datasetId: string; label?: string }[], res: EvaluateTaskResult): T.EvaluationInfo {
+  registerEvaluation(runId: string, classes: EvaluatedClass[], res: EvaluateTaskResult): T.EvaluationInfo {
     return this.storeEvaluation(newId('eval'), this.store.getRun(runId), classes, res);
   }
-}
-
-/** What the evaluate task returns: per class, the energy (and EBM-CLF p(background|x)) and the jet mass of each jet. */
-export interface EvaluateTaskResult {
-  classes: { name: string; role: 'background' | 'signal' | 'noise'; energy: Float32Array; massGeV: Float32Array; pBackground?: Float32Array }[];
 }
 
 /** Decodes a stored sample file: 256-byte JSON header, float32 x [size, N, 3], uint8 mask [size, N]. */

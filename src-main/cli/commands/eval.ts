@@ -1,7 +1,7 @@
 // `ebm-hep eval`: the anomaly-detection and generation report of a trained run on held-out jets — metrics.json plus
 // PNG+SVG plots (ROC, energy distributions with noise, sculpting, E–mass correlation, generation with ratio panels,
 // jet images) — and the baselines (jet mass, multiplicity as the score) on the same jets.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main.ts';
@@ -47,7 +47,9 @@ run.json); other files: the test part of splitIndices(n, seed, fractions) of tha
   --backend NAME       compute backend (auto, native, wasm, cpu, …; default auto)
   --dpi N              PNG resolution (default 300)
   --no-plots           metrics.json only
-  --json               print metrics.json to stdout as well`;
+  --json               print metrics.json to stdout as well
+  --db FILE            run store the evaluation is saved in when --run is a run directory (default
+                       $EBM_HEP_HOME/ebm-hep.sqlite); the app's Anomaly view then shows it`;
 
 function int(v: string | undefined, name: string, def: number, min = 0): number {
   if (v === undefined) return def;
@@ -88,6 +90,7 @@ const command: Command = {
         dpi: { type: 'string' },
         'no-plots': { type: 'boolean' },
         json: { type: 'boolean' },
+        db: { type: 'string' },
       },
     });
     if (!values.background) throw new UserError('BAD_INPUT', 'no background sample given', { hint: 'Add --background qcd.h5 (the jets the EBM was trained on).', where: '--background' });
@@ -154,6 +157,19 @@ const command: Command = {
       log(`${role} ${name}: ${sel.description}`);
     }
     const [background, ...signals] = samples as [EvalSample, ...EvalSample[]];
+    if (values.run && model && existsSync(join(values.run, 'config.json'))) {
+      // register in the run store (energy, 1 − p(bkg|x) as p(bkg|x), jet mass per jet) so the app can show it
+      const { registerEvaluationInStore } = await import('../../api/evaluation-record.ts');
+      const { defaultDbPath } = await import('../../store/paths.ts');
+      const classes = samples.map((x, i) => ({ name: x.name, role: x.role, datasetId: `file:${String(described[i]!.path)}` }));
+      const res = {
+        classes: samples.map((x) => {
+          const anti = Object.entries(x.scores).find(([k]) => k.startsWith('1 − p('))?.[1];
+          return { name: x.name, role: x.role, energy: x.scores['E(x)']!, massGeV: x.massGeV, ...(anti ? { pBackground: Float32Array.from(anti, (a) => 1 - a) } : {}) };
+        }),
+      };
+      log(await registerEvaluationInStore(values.db ?? defaultDbPath(), resolve(values.run), classes, res));
+    }
 
     log(`metrics (${resamples} bootstrap resamples)…`);
     const report = anomalyReport(background, signals, { resamples, seed });
