@@ -190,7 +190,30 @@ export async function run(args: string[] = []): Promise<object> {
       console.error(`bench import: ${c.name}: ${row.jetsPerSecond} jets/s, peak RSS ${row.peakRssMB} MB for ${row.decodedMB} MB decoded`);
       results.push(row);
     }
-    return { runs, loadAverage: loadavg().map((x) => +x.toFixed(1)), cores: cpus().length, note: 'Each run is a fresh child process; seconds = readJets only (module load excluded); ROOT files here are tiny (open overhead dominates).', results };
+    // ROOT without the per-file open cost (streamer infos, keys): the tree loop alone, warm, in this process.
+    const rootLoop = [];
+    if (existsSync(SHARED)) {
+      const { openRoot, describeRoot, readRootTree } = await import('../src-main/data/root.ts');
+      for (const [file, collection] of [['root/delphes_tth_10ev.root', 'Jet'], ['root/delphes_tth_10ev.root', 'FatJet'], ['root/cms_pfnano_skim_qcd_3ev.root', 'FatJet']] as const) {
+        const path = join(SHARED, file);
+        const f = await openRoot(path);
+        const secs: number[] = [];
+        let jets = 0;
+        let constituents = 0;
+        for (let r = 0; r < 5; r++) {
+          const { tree, desc } = await describeRoot(path, f, collection);
+          const t0 = performance.now();
+          const s = await readRootTree(path, tree, desc, { collection });
+          secs.push((performance.now() - t0) / 1000);
+          jets = s.nJets;
+          constituents = s.offsets[s.nJets]!;
+        }
+        const med = median(secs.slice(1));
+        rootLoop.push({ case: `${file} ${collection} (tree loop only, warm)`, jets, constituents, secondsMedian: +med.toFixed(4), jetsPerSecond: Math.round(jets / med), constituentsPerSecond: Math.round(constituents / med) });
+        console.error(`bench import: ${file} ${collection} tree loop: ${Math.round(jets / med)} jets/s`);
+      }
+    }
+    return { runs, rootLoop, loadAverage: loadavg().map((x) => +x.toFixed(1)), cores: cpus().length, note: 'Each run is a fresh child process; seconds = readJets only (module load excluded); ROOT files here are tiny (open overhead dominates).', results };
   } finally {
     if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }

@@ -83,6 +83,17 @@ describe('bad input: unreadable files', () => {
     writeFileSync(at('corrupt.npz'), scramble(zip, 0.2, 0.6));
     await expectUserError(at('corrupt.npz'), /unzip|npz|header|truncated/);
   });
+  it('truncated imported .jets file', async () => {
+    const { writeJetFile } = await import('../../src-main/data/jetfile.ts');
+    const jets = await readJets(at('good.h5'), { maxJets: 50 });
+    writeJetFile(at('ok.jets'), jets);
+    expect((await detectFormat(at('ok.jets'))).container).toBe('jets');
+    const back = await readJets(at('ok.jets'));
+    expect(Array.from(back.pt)).toEqual(Array.from(jets.pt));
+    const buf = readFileSync(at('ok.jets'));
+    writeFileSync(at('trunc.jets'), buf.subarray(0, buf.length - 100));
+    await expectUserError(at('trunc.jets'), /truncated \.jets file/);
+  });
   it('ROOT magic with garbage after it', async () => {
     const b = Buffer.alloc(2048);
     b.write('root', 0, 'latin1');
