@@ -363,7 +363,7 @@ export class Engine implements T.EngineApi {
     const impl = {
       getEngineInfo: async (): Promise<T.EngineInfo> => ({
         appVersion: this.appVersion,
-        backends: ['native-cpu', 'tfjs-wasm', 'tfjs-cpu'],
+        backends: (await import('../model/backend.ts')).BACKEND_CHOICES.filter((b) => b !== 'auto'), // lazy: loads tfjs
         dbPath: store.dbPath,
         dataDir: store.dirs.home,
         transport: this.transport,
@@ -439,7 +439,9 @@ export class Engine implements T.EngineApi {
       },
       startRun: async (req: T.RunRef) => {
         const r = store.getRun(req.runId);
-        if (r.status !== 'created') throw new UserError('CONFLICT', `run ${r.name} is ${r.status}, not new`, { hint: r.status === 'stopped' || r.status === 'interrupted' || r.status === 'failed' ? 'Use resume to continue it from its last checkpoint.' : 'Create a new run.', where: r.id });
+        const hasCheckpoint = existsSync(resolve(r.runDir, 'checkpoints', 'latest.json'));
+        const restartable = r.status === 'created' || (['stopped', 'interrupted', 'failed'].includes(r.status) && !hasCheckpoint);
+        if (!restartable) throw new UserError('CONFLICT', `run ${r.name} is ${r.status}, not new`, { hint: hasCheckpoint ? 'Use resume to continue it from its last checkpoint.' : 'Create a new run.', where: r.id });
         this.runTrainJob(r, false);
         return this.summary(store.getRun(r.id));
       },

@@ -65,7 +65,7 @@ export interface JetImage {
 
 export interface EngineInfo {
   appVersion: string;
-  /** Compute backends available here, best first, e.g. ['tensorflow', 'wasm', 'cpu']. */
+  /** Compute backends the engine can try, in preference order (each run records the one it actually used). */
   backends: string[];
   /** Where the run store lives. */
   dbPath: string;
