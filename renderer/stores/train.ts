@@ -2,7 +2,7 @@
 // run being watched (live curves from progress events, progress/ETA, stop and resume).
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ParamInfo, PresetInfo, RunKind, RunSummary } from '../../src-main/api/types.ts';
+import type { ParamInfo, PresetInfo, RunKind, RunProgressEvent, RunStatusEvent, RunSummary } from '../../src-main/api/types.ts';
 import { useEngineStore } from './engine.ts';
 import { applyProgress, emptyLive, liveFromSeries, type LiveRun } from './live.ts';
 
@@ -57,6 +57,9 @@ export const useTrainStore = defineStore('train', () => {
   const busy = ref(false);
   let offProgress: (() => void) | null = null;
   let offStatus: (() => void) | null = null;
+  /** Events of runs not (yet) watched, kept briefly: a new run's first events can beat createRun's reply. */
+  const early = new Map<string, RunProgressEvent[]>();
+  const lastStatus = new Map<string, RunStatusEvent>();
 
   const preset = computed(() => presets.value.find((p) => p.name === presetName.value) ?? null);
   const errors = computed(() => {
@@ -101,9 +104,16 @@ export const useTrainStore = defineStore('train', () => {
       if (live.value && ev.runId === live.value.runId) {
         // A new top-level object per event, so every computed plot that reads it re-evaluates.
         live.value = { ...applyProgress(live.value, ev) };
+      } else {
+        const list = early.get(ev.runId) ?? [];
+        if (list.length < 500) list.push(ev);
+        early.set(ev.runId, list);
+        if (early.size > 20) early.delete(early.keys().next().value!);
       }
     });
     offStatus ??= api.onRunStatus((ev) => {
+      lastStatus.set(ev.runId, ev);
+      if (lastStatus.size > 200) lastStatus.delete(lastStatus.keys().next().value!);
       if (watchedRun.value && ev.runId === watchedRun.value.id) {
         watchedRun.value = { ...watchedRun.value, status: ev.status, statusReason: ev.reason };
       }
@@ -136,8 +146,13 @@ export const useTrainStore = defineStore('train', () => {
         api.createRun({ kind: kind.value, preset: presetName.value, overrides: overrides.value, data, seed: seed.value, name: runName.value.trim() || undefined, start: true }),
       );
       if (!run) return undefined;
-      watchedRun.value = run;
-      live.value = emptyLive(run.id);
+      // Status and progress events that arrived before createRun answered are newer than its reply.
+      const seen = lastStatus.get(run.id);
+      watchedRun.value = seen ? { ...run, status: seen.status, statusReason: seen.reason } : run;
+      let state = emptyLive(run.id);
+      for (const ev of early.get(run.id) ?? []) state = applyProgress(state, ev);
+      early.delete(run.id);
+      live.value = state;
       return run;
     } finally {
       busy.value = false;

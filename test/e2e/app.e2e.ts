@@ -15,7 +15,7 @@ const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'test-results', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SUITE_TIMEOUT_MS = 8 * 60_000;
+const SUITE_TIMEOUT_MS = 15 * 60_000;
 
 interface Result {
   name: string;
@@ -154,7 +154,7 @@ async function trainRun(name: string, extra: Record<string, string>): Promise<vo
   const panel = await view('train');
   await panel.locator('[data-testid="preset"]').selectOption('tiny');
   await panel.locator('[data-testid="run-name"]').fill(name);
-  const params: Record<string, string> = { epochs: '2', maxTrainJets: '1000', 'validation.jets': '200', 'validation.steps': '16', ...extra };
+  const params: Record<string, string> = { epochs: '2', maxTrainJets: '600', 'validation.jets': '150', 'validation.steps': '16', ...extra };
   for (const [k, v] of Object.entries(params)) await setParam(k, v);
   await panel.locator('[data-testid="start-training"]').click();
   await waitForText(panel.locator('[data-testid="watched-run"]'), (t) => t.includes(name), 20_000, `run ${name} to be watched`);
@@ -235,7 +235,7 @@ async function main(): Promise<number> {
       const first = parseInt((await steps.textContent())!);
       await panel.locator('[data-plot="train-loss"] canvas').first().waitFor({ timeout: 10_000 });
       await waitForText(steps, (t) => parseInt(t) > first, 120_000, 'the loss curve to grow');
-      await waitForText(panel.locator('[data-testid="run-status"]'), (t) => /done|failed|interrupted|stopped/.test(t), 180_000, 'the run to finish');
+      await waitForText(panel.locator('[data-testid="run-status"]'), (t) => /done|failed|interrupted|stopped/.test(t), 300_000, 'the run to finish');
       const ended = (await status.textContent())!.trim();
       await shot('train');
       assert(ended === 'done', `run ended ${ended}`);
@@ -246,7 +246,7 @@ async function main(): Promise<number> {
       assert(firstOk, 'needs the first run');
       await trainRun('e2e-ebm-b', { 'langevin.steps': '4' });
       const panel = page.locator('[data-view-panel="train"]');
-      await waitForText(panel.locator('[data-testid="run-status"]'), (t) => /done|failed|interrupted|stopped/.test(t), 180_000, 'the second run to finish');
+      await waitForText(panel.locator('[data-testid="run-status"]'), (t) => /done|failed|interrupted|stopped/.test(t), 300_000, 'the second run to finish');
       assert((await panel.locator('[data-testid="run-status"]').textContent())!.trim() === 'done', 'second run did not finish');
     });
 

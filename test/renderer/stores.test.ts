@@ -125,6 +125,27 @@ describe('train store', () => {
   });
 });
 
+describe('train store: events that beat the createRun reply', () => {
+  it('keeps the newer status and the first steps', async () => {
+    const fe = fakeEngine({
+      getEngineInfo: () => info,
+      listJobs: () => jobs,
+      listPresets: () => [{ name: 'tiny', description: '', config: {}, params: [] }],
+      createRun: () => {
+        fe.emit('onRunStatus', { runId: 'r9', status: 'running' });
+        fe.emit('onRunProgress', { runId: 'r9', type: 'step', epoch: 1, step: 1, stepsPerEpoch: 4, losses: { loss: 2 }, ePos: 0, eNeg: 1, lr: 1e-3 });
+        return { ...run('r9', { status: 'queued' }), config: {}, checkpoints: [], samples: [], evaluations: [] };
+      },
+    });
+    await useEngineStore().connect(fe.api);
+    const tr = useTrainStore();
+    await tr.loadPresets();
+    await tr.start([{ datasetId: 'd' }]);
+    expect(tr.watchedRun?.status).toBe('running');
+    expect(tr.live?.steps.y.loss).toEqual([2]);
+  });
+});
+
 describe('live training state', () => {
   it('aligns loss terms that appear later and records epoch metrics and the mass histogram', () => {
     const live = emptyLive('r');
