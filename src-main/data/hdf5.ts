@@ -24,12 +24,8 @@ export const HDF5_CHUNK_JETS = 65536;
 /** Raw bytes per read: bounds the transient memory (wasm heap + JS copy) of one chunk. */
 export const READ_CHUNK_BYTES = 16 << 20;
 
-let ready: Promise<unknown> | null = null;
-
 /** Opens an HDF5 file read-only; HDF5's diagnostics become one UserError naming the file instead of stderr noise. */
 export async function openHdf5(path: string): Promise<H5File> {
-  ready ??= h5wasm.ready.then((m) => m.activate_throwing_error_handler());
-  await ready;
   try {
     return new h5wasm.File(path, 'r');
   } catch (err) {
