@@ -74,16 +74,14 @@ export function scoreLabel(score: ScoreKind): string {
 /** Overlaid unit-area step histograms, one per label of each dataset shown (Data view). */
 export function labelOverlayOption(summaries: DatasetSummary | DatasetSummary[], observable: 'ptGeV' | 'massGeV' | 'multiplicity'): Opt {
   const list = Array.isArray(summaries) ? summaries : [summaries];
-  const labels = list.flatMap((s) => s.perLabel.map((l) => ({ ...l, name: list.length > 1 && s.perLabel.length > 1 ? `${s.dataset.name} ${l.label}` : l.label })));
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const l of labels) {
-    lo = Math.min(lo, l[observable].edges[0] ?? Infinity);
-    hi = Math.max(hi, l[observable].edges.at(-1) ?? -Infinity);
-  }
+  // A label present in several datasets (e.g. an imported top file and the sample's top jets) gets its dataset's name.
+  const count = new Map<string, number>();
+  for (const s of list) for (const l of s.perLabel) count.set(l.label, (count.get(l.label) ?? 0) + 1);
+  const labels = list.flatMap((s) => s.perLabel.map((l) => ({ ...l, name: (count.get(l.label) ?? 0) > 1 ? `${s.dataset.name} · ${l.label}` : l.label })));
   return finish({
     grid: hepGrid({ top: 30 }),
-    xAxis: hepAxis('x', { name: OBSERVABLE_LABELS[observable], ...(Number.isFinite(lo) ? { min: lo, max: hi } : {}), formatter: tickLabel }),
+    // `scale` lets ECharts choose round axis limits around the data (no zero forced, no odd edge values as labels).
+    xAxis: hepAxis('x', { name: OBSERVABLE_LABELS[observable], scale: true, formatter: tickLabel }),
     yAxis: hepAxis('y', { name: 'a.u. (unit area)', formatter: tickLabel }),
     legend: hepLegend({ top: 36 }),
     series: labels.map((l, i) => stepSeries(`${l.name} (${l.nJets})`, l[observable].edges, toDensity(l[observable].edges, l[observable].counts), { color: HEP_COLORS[i % HEP_COLORS.length] })),

@@ -80,6 +80,10 @@ describe('plot glue', () => {
     const rows = optionToRows(opt).rows;
     expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['qcd (4)', 'w (4)']));
     expect(rows.filter((r) => r[0] === 'qcd (4)').map((r) => r[2])).toContain(0.75);
+    // The same label in two datasets is told apart by the dataset name.
+    const one = (name: string) => ({ dataset: { name } as never, format: 'h5', perLabel: [{ label: 'top', nJets: 4, ptGeV: h, massGeV: h, multiplicity: h }] });
+    const names = new Set(optionToRows(labelOverlayOption([one('mine'), one('sample-top')], 'ptGeV')).rows.map((r) => r[0]));
+    expect(names).toEqual(new Set(['mine · top (4)', 'sample-top · top (4)']));
   });
   it('writes ε_B, ε_S and the JSD on the cut plot, and marks the cut on the energy plot', () => {
     const opt = cutMassOption({ threshold: 1, epsB: 0.1, signals: [{ name: 'top', epsS: 0.62 }], massEdges: [0, 50, 100], passing: [1, 2], uncut: [10, 10], nPassing: 3, jsd: 0.04 });
