@@ -116,5 +116,5 @@ describe.each(['in-process', 'web'] as const)('EngineApi jobs (%s)', (transport)
     for (const o of gh.observables) expect(o.data.edges).toEqual(o.generated.edges);
     expect(gh.images.generated.values).toHaveLength(32 * 32);
     expect(gh.images.data.nJets).toBeGreaterThan(0);
-  });
+  }, 300_000); // three worker launches
 });
