@@ -260,7 +260,11 @@ function readDenseArray(path: string, f: H5File, name: string, opts: Hdf5ReadOpt
 
   const b = new JetSetBuilder(path, { hasEnergy: m.kind === 'epxpypz' || m.energy >= 0, hasLabel: labelNames !== undefined, skipEmpty: opts.skipEmpty });
   const labelOf = opts.label ? () => 0 : label ? (j: number) => label[j]! : () => -1;
-  const chunk = Math.max(1, Math.min(HDF5_CHUNK_JETS, Math.floor(READ_CHUNK_BYTES / Math.max(1, nParticles * nFeatures * ds.metadata.size))));
+  let chunk = Math.max(1, Math.min(HDF5_CHUNK_JETS, Math.floor(READ_CHUNK_BYTES / Math.max(1, nParticles * nFeatures * ds.metadata.size))));
+  // Whole storage chunks per read: a compressed chunk cut by two reads would be inflated twice (chunks often
+  // exceed HDF5's 1 MB chunk cache).
+  const stored = ds.metadata.chunks?.[0];
+  if (stored && stored > 0) chunk = Math.max(1, Math.round(chunk / stored)) * stored;
   opts.onProgress?.(0, n);
   for (let start = 0; start < n; start += chunk) {
     const end = Math.min(n, start + chunk);
