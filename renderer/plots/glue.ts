@@ -68,7 +68,8 @@ export function termLabel(name: string): string {
 }
 
 export function scoreLabel(score: ScoreKind): string {
-  return score === 'pBackground' ? 'p(QCD | x)' : 'energy E(x)';
+  // For EBM-CLF the engine cuts on 1 − p(background | x), so higher = more anomalous for both kinds.
+  return score === 'pBackground' ? '1 − p(QCD | x)' : 'energy E(x)';
 }
 
 /** Overlaid unit-area step histograms, one per label of each dataset shown (Data view). */

@@ -34,10 +34,19 @@ export function emptyPane(): AnomalyPane {
   return { runId: '', evaluation: null, score: 'energy', roc: null, energy: null, sculpting: null, correlation: null, threshold: null, cut: null, loading: false, evaluating: false };
 }
 
-/** The slider's range for a pane: the score range of its evaluation (p(QCD) is 0…1). */
+/** The slider's range for a pane: the binned range of the chosen score (so 1 − p(QCD) piled up near 0 still gets
+ *  the whole slider), else the evaluation's energy range. */
 export function sliderRange(pane: AnomalyPane): [number, number] {
+  const edges = pane.energy?.edges;
+  if (edges && edges.length > 1 && edges.at(-1)! > edges[0]!) return [edges[0]!, edges.at(-1)!];
   if (pane.score === 'pBackground') return [0, 1];
   return pane.evaluation?.energyRange ?? [0, 1];
+}
+
+/** AUC / R30 / R50 per signal for the chosen score (the ROC answer), else the evaluation's energy metrics. */
+export function paneMetrics(pane: AnomalyPane): { signal: string; auc: number; r30: number | null; r50: number | null }[] {
+  if (pane.roc?.curves.length) return pane.roc.curves.map((c) => ({ signal: c.signal, auc: c.auc, r30: c.r30, r50: c.r50 }));
+  return pane.evaluation?.metrics ?? [];
 }
 
 /** A starting cut: the threshold that keeps 10 % of the background, else the middle of the range. */

@@ -8,7 +8,7 @@ import { dataChoices, useDatasetsStore } from '../../renderer/stores/datasets.ts
 import { parseParam, useTrainStore } from '../../renderer/stores/train.ts';
 import { applyProgress, emptyLive, formatEta, globalStep, liveFromSeries, progressFraction } from '../../renderer/stores/live.ts';
 import { matchesFilter, parseTags, useRunsStore } from '../../renderer/stores/runs.ts';
-import { emptyPane, initialThreshold, useAnomalyStore } from '../../renderer/stores/anomaly.ts';
+import { emptyPane, initialThreshold, paneMetrics, sliderRange, useAnomalyStore } from '../../renderer/stores/anomaly.ts';
 import { fakeEngine } from './fake-engine.ts';
 
 const info = { appVersion: '0.1.0', backends: ['cpu'], dbPath: '/tmp/x.sqlite', dataDir: '/tmp', transport: 'fake' };
@@ -225,6 +225,14 @@ describe('anomaly store', () => {
     const pane = { ...emptyPane(), sculpting: { massEdges: [], uncut: [], curves: [{ acceptance: 0.1, threshold: 4.2, n: 1, counts: [], jsd: 0 }] } };
     expect(initialThreshold(pane)).toBe(4.2);
     expect(initialThreshold({ ...emptyPane(), evaluation: { energyRange: [0, 10] } as never })).toBe(5);
+  });
+  it('slides over the binned range of the chosen score and reports that score’s AUC', () => {
+    const pane = { ...emptyPane(), score: 'pBackground' as const, evaluation: { energyRange: [-5, 3], metrics: [{ signal: 'top', auc: 0.5, r30: 2, r50: 1 }] } as never };
+    expect(sliderRange(pane)).toEqual([0, 1]);
+    expect(paneMetrics(pane)[0]?.auc).toBe(0.5);
+    const withData = { ...pane, energy: { edges: [0, 0.05, 0.1], classes: [] }, roc: { curves: [{ signal: 'top', epsS: [], epsB: [], auc: 0.61, r30: 3, r50: null }] } };
+    expect(sliderRange(withData)).toEqual([0, 0.1]);
+    expect(paneMetrics(withData)).toEqual([{ signal: 'top', auc: 0.61, r30: 3, r50: null }]);
   });
   it('coalesces slider moves: while one cut query runs, only the latest position is sent next', async () => {
     const pending: ((r: CutAtEnergyResponse) => void)[] = [];
