@@ -81,8 +81,8 @@ export function resolveRowMapping(where: string, nFeatures: number, names: strin
 }
 
 /** Human-readable mapping for JetSource.featureMap, e.g. { pt: 'particles[..., 0] (pt)' }. */
-export function describeMapping(m: RowMapping, dataset: string): Record<string, string> {
-  const col = (i: number) => `${dataset}[..., ${i}] (${m.names[i]})`;
+export function describeMapping(m: RowMapping, dataset: string, featuresFirst = false): Record<string, string> {
+  const col = (i: number) => (featuresFirst ? `${dataset}[:, ${i}, :] (${m.names[i]})` : `${dataset}[..., ${i}] (${m.names[i]})`);
   const out: Record<string, string> = {};
   if (m.kind === 'ptetaphi') {
     out.pt = col(m.pt);
@@ -106,8 +106,9 @@ export interface RelativeToJet {
 }
 
 /**
- * Fills jets [first, first+nJets) from a dense row block `data` laid out [nJets, nParticles, nFeatures].
- * Padding rows (pT = 0, or E = 0 for four-vectors, or mask = 0) are not constituents and are skipped.
+ * Fills jets [first, first+nJets) from a dense block `data` laid out [nJets, nParticles, nFeatures] (or, with
+ * `featuresFirst`, [nJets, nFeatures, nParticles]). Padding rows (pT = 0, or E = 0 for four-vectors, or mask = 0)
+ * are not constituents and are skipped.
  */
 export function fillFromRows(
   b: JetSetBuilder,
@@ -119,24 +120,29 @@ export function fillFromRows(
   first: number,
   labelOf: (j: number) => number,
   rel?: RelativeToJet,
+  featuresFirst = false,
 ): void {
-  const stride = nParticles * nFeatures;
+  const perJet = nParticles * nFeatures;
+  // Offset of particle p's row and of feature k within it, for either memory layout.
+  const rowStep = featuresFirst ? 1 : nFeatures;
+  const featStep = featuresFirst ? nParticles : 1;
   const hasMask = m.mask >= 0;
+  const at = (k: number) => (k >= 0 ? k * featStep : -1);
   if (m.kind === 'ptetaphi') {
-    const { pt: ipt, eta: ieta, phi: iphi, energy: ie, mask: im } = m;
+    const ipt = at(m.pt), ieta = at(m.eta), iphi = at(m.phi), ie = at(m.energy), im = hasMask ? at(m.mask) : -1;
     for (let j = 0; j < nJets; j++) {
       const jet = first + j;
       const scale = rel ? rel.jetPt[jet]! : 1;
       const shift = rel ? rel.jetEta[jet]! : 0;
-      b.pushRows(data, j * stride, nParticles, nFeatures, ipt, ieta, iphi, ie, hasMask ? im : -1, scale, shift, jet);
+      b.pushRows(data, j * perJet, nParticles, rowStep, ipt, ieta, iphi, ie, im, scale, shift, jet);
       b.endJet(labelOf(jet), jet);
     }
   } else {
-    const { energy: ie, px: ipx, py: ipy, pz: ipz, mask: im } = m;
+    const ie = at(m.energy), ipx = at(m.px), ipy = at(m.py), ipz = at(m.pz), im = at(m.mask);
     for (let j = 0; j < nJets; j++) {
       const jet = first + j;
-      let base = j * stride;
-      for (let p = 0; p < nParticles; p++, base += nFeatures) {
+      let base = j * perJet;
+      for (let p = 0; p < nParticles; p++, base += rowStep) {
         const e = data[base + ie]!;
         if (hasMask ? data[base + im] === 0 : e === 0) continue;
         pushCartesian(b, e, data[base + ipx]!, data[base + ipy]!, data[base + ipz]!, jet);
@@ -144,6 +150,16 @@ export function fillFromRows(
       b.endJet(labelOf(jet), jet);
     }
   }
+}
+
+/**
+ * Which axis of a [jets, a, b] array holds the features: the one whose length matches the stored feature names, else
+ * the last one — unless the middle axis is 3 or 4 long and the last clearly longer ([jets, features, particles]).
+ */
+export function featureAxis(dimA: number, dimB: number, names: string[] | null): 'last' | 'middle' {
+  if (names && names.length === dimB) return 'last';
+  if (names && names.length === dimA) return 'middle';
+  return dimA >= 3 && dimA <= 4 && dimB > 8 ? 'middle' : 'last';
 }
 
 /** Converts (E, px, py, pz) to (pT, η, φ, E) and pushes it; a constituent along the beam (pT = 0) has no η and is rejected. */

@@ -3,7 +3,7 @@
 import h5wasm from '../util/h5wasm.ts';
 import type { JetSet, JetSource } from './jetset.ts';
 import { JetSetBuilder } from './builder.ts';
-import { describeMapping, fillFromRows, parseLabelNames, parseNameList, resolveRowMapping, type FeatureMap, type RelativeToJet } from './features.ts';
+import { describeMapping, featureAxis, fillFromRows, parseLabelNames, parseNameList, resolveRowMapping, type FeatureMap, type RelativeToJet } from './features.ts';
 import { badFile, UserError } from '../util/errors.ts';
 
 export type H5File = InstanceType<typeof h5wasm.File>;
@@ -182,11 +182,14 @@ const JETNET_TYPES = ['g', 'q', 't', 'w', 'z'];
 
 function readDenseArray(path: string, f: H5File, name: string, opts: Hdf5ReadOptions): JetSet {
   const ds = f.get(name) as H5Dataset;
-  const [nAll, nParticles, nFeatures] = ds.shape as [number, number, number];
+  const [nAll, dimA, dimB] = ds.shape as [number, number, number];
   const n = Math.min(nAll, opts.maxJets ?? Infinity);
   const notes: string[] = [];
   const jetnet = /particle_features$/.test(name);
   const names = parseNameList(attr(ds, 'features')) ?? parseNameList(attr(ds, 'feature_names')) ?? parseNameList(attr(ds, 'columns')) ?? parseNameList(attr(f, 'particle_features')) ?? parseNameList(attr(f, 'features'));
+  const featuresFirst = featureAxis(dimA, dimB, names) === 'middle';
+  const [nParticles, nFeatures] = featuresFirst ? [dimB, dimA] : [dimA, dimB];
+  if (featuresFirst) notes.push(`${name} is laid out [jets, features, particles] = [${nAll}, ${dimA}, ${dimB}]; read accordingly.`);
   const defaultOrder = jetnet ? ['etarel', 'phirel', 'ptrel', 'mask'] : ['pt', 'eta', 'phi', 'e'];
   if (!names && !opts.featureMap) notes.push(`Feature names not stored; assumed (${defaultOrder.slice(0, nFeatures).join(', ')}).`);
   const m = resolveRowMapping(`${path}:${name}`, nFeatures, names, opts.featureMap, defaultOrder);
@@ -269,13 +272,13 @@ function readDenseArray(path: string, f: H5File, name: string, opts: Hdf5ReadOpt
   for (let start = 0; start < n; start += chunk) {
     const end = Math.min(n, start + chunk);
     const rows = readRows(path, ds, start, end);
-    fillFromRows(b, rows, end - start, nParticles, nFeatures, m, start, labelOf, rel);
+    fillFromRows(b, rows, end - start, nParticles, nFeatures, m, start, labelOf, rel, featuresFirst);
     if (start === 0 && end < n) b.reserve((b.nConstituents / end) * n * 1.02 + nParticles); // extrapolate from the first chunk
     opts.onProgress?.(end, n);
   }
   if (n < nAll) notes.push(`Read the first ${n} of ${nAll} jets (maxJets).`);
 
-  const source: JetSource = { path, format: 'hdf5-array', collection: name, featureMap: describeMapping(m, name), notes };
+  const source: JetSource = { path, format: 'hdf5-array', collection: name, featureMap: describeMapping(m, name, featuresFirst), notes };
   const set = b.finish(source, labelNames);
   attachStored(path, f, set, b.keptIndices(), n, sibling, attr);
   return set;

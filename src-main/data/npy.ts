@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { unzipSync } from 'fflate';
 import type { JetSet, JetSource } from './jetset.ts';
 import { JetSetBuilder } from './builder.ts';
-import { describeMapping, fillFromRows, resolveRowMapping, type FeatureMap } from './features.ts';
+import { describeMapping, featureAxis, fillFromRows, resolveRowMapping, type FeatureMap } from './features.ts';
 import { labelIndexer, READ_CHUNK_BYTES } from './hdf5.ts';
 import { badFile, UserError } from '../util/errors.ts';
 
@@ -230,10 +230,13 @@ function fillJets(path: string, format: 'npy' | 'npz', name: string, arr: NpyArr
   if (arr.shape.length !== 3) {
     throw badFile(path, `${name} has shape (${arr.shape.join(', ')}); expected [jets, particles, features]`, 'Reshape to (n_jets, n_particles, n_features) before saving, e.g. x.reshape(n, -1, 3).');
   }
-  const [nAll, nParticles, nFeatures] = arr.shape as [number, number, number];
+  const [nAll, dimA, dimB] = arr.shape as [number, number, number];
+  const featuresFirst = featureAxis(dimA, dimB, null) === 'middle';
+  const [nParticles, nFeatures] = featuresFirst ? [dimB, dimA] : [dimA, dimB];
   const n = Math.min(nAll, opts.maxJets ?? Infinity);
   const notes: string[] = [];
   if (!opts.featureMap) notes.push('NumPy arrays store no feature names; assumed (pt, eta, phi[, e]) — override with a feature map.');
+  if (featuresFirst) notes.push(`${name} is laid out [jets, features, particles] = [${nAll}, ${dimA}, ${dimB}]; read accordingly.`);
   if (arr.header.fortranOrder) notes.push('Fortran-ordered array: read whole and transposed.');
   if (arr.header.kind !== 'f') notes.push(`Array dtype ${arr.header.descr} converted to float.`);
   const m = resolveRowMapping(`${path}:${name}`, nFeatures, null, opts.featureMap, ['pt', 'eta', 'phi', 'e']);
@@ -263,11 +266,11 @@ function fillJets(path: string, format: 'npy' | 'npz', name: string, arr: NpyArr
   opts.onProgress?.(0, n);
   for (let start = 0; start < n; start += chunk) {
     const end = Math.min(n, start + chunk);
-    fillFromRows(b, arr.rows(start, end), end - start, nParticles, nFeatures, m, start, labelOf);
+    fillFromRows(b, arr.rows(start, end), end - start, nParticles, nFeatures, m, start, labelOf, undefined, featuresFirst);
     if (start === 0 && end < n) b.reserve((b.nConstituents / end) * n * 1.02 + nParticles); // extrapolate from the first chunk
     opts.onProgress?.(end, n);
   }
   if (n < nAll) notes.push(`Read the first ${n} of ${nAll} jets (maxJets).`);
-  const source: JetSource = { path, format, collection: name, featureMap: describeMapping(m, name), notes };
+  const source: JetSource = { path, format, collection: name, featureMap: describeMapping(m, name, featuresFirst), notes };
   return b.finish(source, labelNames);
 }

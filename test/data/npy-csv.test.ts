@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { readJets, detectFormat } from '../../src-main/data/read.ts';
 import type { JetSet } from '../../src-main/data/jetset.ts';
-import { denseJets, npyBytes, tempDir } from './fixtures.ts';
+import { denseJets, npyBytes, tempDir, writeH5 } from './fixtures.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -49,6 +49,28 @@ describe('.npy', () => {
       expect(Array.from(s.pt)).toEqual([5, 3, 7]);
       expect(s.eta[2]).toBe(descr.includes('u') ? 1 : -1);
     }
+  });
+});
+
+describe('[jets, features, particles] layout', () => {
+  it('.npy (3, 3, 12) is recognised as features-first; HDF5 (3, 3, 4) via its feature names', async () => {
+    const P2 = 12;
+    const { data: pf } = denseJets(mult, P2);
+    const fp = new Float32Array(pf.length);
+    for (let j = 0; j < 3; j++) for (let p = 0; p < P2; p++) for (let k = 0; k < 3; k++) fp[j * 3 * P2 + k * P2 + p] = pf[(j * P2 + p) * 3 + k]!;
+    const p1 = join(tmp.dir, 'fp.npy');
+    writeFileSync(p1, npyBytes(fp, [3, 3, P2]));
+    const s = await readJets(p1);
+    expectJets(s);
+    expect(s.source.notes.join(' ')).toMatch(/\[jets, features, particles\]/);
+    expect(s.source.featureMap.pt).toMatch(/\[:, 0, :\]/);
+
+    const { data: pf4 } = denseJets(mult, P);
+    const fp4 = new Float32Array(pf4.length);
+    for (let j = 0; j < 3; j++) for (let p = 0; p < P; p++) for (let k = 0; k < 3; k++) fp4[j * 3 * P + k * P + p] = pf4[(j * P + p) * 3 + k]!;
+    const p2 = join(tmp.dir, 'fp.h5');
+    await writeH5(p2, { particles: { data: fp4, shape: [3, 3, P], attrs: { features: 'pt,eta,phi' } } });
+    expectJets(await readJets(p2));
   });
 });
 
