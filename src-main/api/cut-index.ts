@@ -39,6 +39,21 @@ export function lowerBound(a: Float32Array | Float64Array, t: number): number {
   return lo;
 }
 
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Order-preserving map of a float32 value to a uint32 (negatives flipped, positives offset; NaN above +∞). */
+function sortableBits(x: number): number {
+  f32[0] = Number.isNaN(x) ? NaN : x;
+  const u = u32[0]!;
+  return u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+}
+
+function fromSortableBits(v: number): number {
+  u32[0] = v & 0x80000000 ? (v & 0x7fffffff) >>> 0 : ~v >>> 0;
+  return f32[0]!;
+}
+
 export class CutIndex {
   readonly nBackground: number;
   readonly massEdges: number[];
@@ -60,29 +75,30 @@ export class CutIndex {
     this.nBackground = n;
     const bins = (this.bins = input.massBins ?? 40);
     const [lo, hi] = input.massRange ?? [0, 400];
+    if (bins > 65536) throw new RangeError(`cut index: at most 65536 mass bins, got ${bins}`);
     this.massEdges = Array.from(linearEdges(lo, hi, bins));
     this.stride = input.stride ?? 2048;
-    // Sort background by score via an index permutation.
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
+    // Sort (score, mass bin) pairs in one native numeric sort: each pair is packed into a float64 key
+    // sortableBits(score) · 2¹⁶ + bin (< 2⁴⁸, exact), an order-preserving map of the float32 score (NaN last).
     const s = input.backgroundScores;
-    order.sort((a, b) => {
-      const d = s[a]! - s[b]!;
-      return Number.isNaN(d) ? (Number.isNaN(s[a]!) ? 1 : -1) : d;
-    });
-    this.sortedScores = new Float32Array(n);
-    this.sortedBins = new Uint16Array(n);
-    const uncut = new Float64Array(bins);
     const w = (hi - lo) / bins;
-    for (let k = 0; k < n; k++) {
-      const j = order[k]!;
-      this.sortedScores[k] = s[j]!;
-      const m = input.backgroundMassGeV[j]!;
-      let b = Math.floor((m - lo) / w);
+    const keys = new Float64Array(n);
+    const uncut = new Float64Array(bins);
+    for (let j = 0; j < n; j++) {
+      let b = Math.floor((input.backgroundMassGeV[j]! - lo) / w);
       if (!(b >= 0)) b = 0;
       if (b >= bins) b = bins - 1;
-      this.sortedBins[k] = b;
       uncut[b]!++;
+      keys[j] = sortableBits(s[j]!) * 65536 + b;
+    }
+    keys.sort();
+    this.sortedScores = new Float32Array(n);
+    this.sortedBins = new Uint16Array(n);
+    for (let k = 0; k < n; k++) {
+      const key = keys[k]!;
+      const b = key % 65536;
+      this.sortedBins[k] = b;
+      this.sortedScores[k] = fromSortableBits((key - b) / 65536);
     }
     this.uncut = Array.from(uncut);
     const nCheck = Math.floor(n / this.stride) + 1;

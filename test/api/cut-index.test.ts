@@ -33,9 +33,14 @@ describe('CutIndex', () => {
       scores[i] = Math.round(10 * (rng.normal() + mass[i]! / 100)) / 10; // many ties
     }
     scores[7] = NaN;
+    scores[8] = -Infinity;
+    scores[9] = Infinity;
+    scores[10] = -0;
+    scores[11] = 1e-40; // float32 denormal
+    scores[12] = -3.4e38;
     const sig = Float32Array.from({ length: 800 }, () => rng.normal() + 1);
     const idx = new CutIndex({ backgroundScores: scores, backgroundMassGeV: mass, signals: [{ name: 'top', scores: sig }], stride: 64, massBins: 20, massRange: [0, 250] });
-    for (const t of [-10, -1, 0, 0.3, 0.5, 1, 1.7, 2.5, 10, idx.thresholdAtAcceptance(0.1)]) {
+    for (const t of [-Infinity, -1e38, -10, -1, 0, 1e-41, 0.3, 0.5, 1, 1.7, 2.5, 10, Infinity, idx.thresholdAtAcceptance(0.1)]) {
       const got = idx.cut(t);
       const want = brute(scores, mass, sig, t, idx.massEdges);
       expect(got.epsB).toBeCloseTo(want.epsB, 12);
@@ -44,8 +49,10 @@ describe('CutIndex', () => {
       expect(got.nPassing).toBe(want.passing.reduce((a, b) => a + b, 0));
     }
     expect(idx.uncut.reduce((a, b) => a + b, 0)).toBe(n);
-    expect(idx.cut(-100).jsd).toBeCloseTo(0, 3); // everything but the NaN jet passes
-    expect(idx.cut(100)).toMatchObject({ nPassing: 0, epsB: 0, jsd: 0 });
+    expect(idx.cut(-Infinity).nPassing).toBe(n - 1); // everything but the NaN jet passes
+    expect(idx.cut(-Infinity).jsd).toBeCloseTo(0, 3);
+    expect(idx.cut(Infinity)).toMatchObject({ nPassing: 1 }); // the +∞ jet
+    expect(idx.cut(1e39)).toMatchObject({ nPassing: 1 });
     const k = idx.thresholdAtAcceptance(0.2);
     expect(idx.cut(k).epsB).toBeGreaterThanOrEqual(0.2);
   });
