@@ -71,6 +71,34 @@ describe.skipIf(!hasShared)('ROOT: PFNano flat jagged branches', () => {
     const all = await readJets(PFNANO, { featureMap: { pt: 'PFCands_pt', eta: 'PFCands_eta', phi: 'PFCands_phi' } });
     expect(s.offsets[s.nJets]).toBeLessThan(all.offsets[all.nJets]!);
   });
+  it('uses FatJetPFCands_jetIdx/pFCandsIdx links when present (link branches simulated by renaming int branches)', async () => {
+    const f = await openRoot(PFNANO);
+    const { tree, desc } = await describeRoot(PFNANO, f);
+    const rename = (from: string, to: string) => (tree.fBranches.arr.find((b) => b.fName === from)!.fName = to);
+    rename('PFCands_fromPV', 'FatJetPFCands_jetIdx'); // values 0..3
+    rename('PFCands_pvAssocQuality', 'FatJetPFCands_pFCandsIdx'); // small non-negative ints
+    const s = await readRootTree(PFNANO, tree, desc, {});
+    expect(s.source.notes.join(' ')).toMatch(/links into PFCands/);
+    // Expected per-jet multiplicities straight from the raw branches.
+    const { jsroot } = await import('../../src-main/util/jsroot.ts');
+    const raw = await describeRoot(PFNANO, await openRoot(PFNANO));
+    const sel = new jsroot.TSelector();
+    sel.addBranch('nFatJet', 'nj');
+    sel.addBranch('PFCands_fromPV', 'lj');
+    sel.addBranch('PFCands_pvAssocQuality', 'lc');
+    const expected: number[] = [];
+    sel.Process = function () {
+      const v = sel.tgtobj as { nj: number; lj: ArrayLike<number>; lc: ArrayLike<number> };
+      for (let j = 0; j < v.nj; j++) {
+        let n = 0;
+        for (let k = 0; k < v.lj.length; k++) if (v.lj[k] === j) n++;
+        expected.push(n);
+      }
+    };
+    await jsroot.treeProcess(raw.tree, sel);
+    const got = Array.from({ length: s.nJets }, (_, j) => s.offsets[j + 1]! - s.offsets[j]!);
+    expect(got).toEqual(expected.filter((n) => n > 0));
+  });
   it('(c) plain-tree mode with user-mapped jagged branches: one jet per entry', async () => {
     const s = await readJets(PFNANO, { featureMap: { pt: 'PFCands_pt', eta: 'PFCands_eta', phi: 'PFCands_phi' } });
     expect(s.source.format).toBe('root-tree');
