@@ -279,6 +279,32 @@ async function main(): Promise<number> {
       await shot('runs');
     });
 
+    await step('Runs: rename, tag, note, search the notes, delete with confirmation', async () => {
+      const panel = await view('runs');
+      const row = panel.locator('tr[data-run="e2e-stop-resume"]');
+      await row.waitFor({ timeout: 20_000 });
+      await row.locator('td').nth(1).click();
+      const rename = panel.locator('[data-testid="rename-input"]');
+      await rename.fill('e2e-renamed');
+      await rename.press('Enter');
+      const renamed = panel.locator('tr[data-run="e2e-renamed"]');
+      await renamed.waitFor({ timeout: 10_000 });
+      await renamed.locator('td').nth(2).click();
+      await panel.locator('[data-testid="tags-input"]').fill('smoke, e2e');
+      await panel.locator('button', { hasText: 'Save tags' }).click();
+      await panel.locator('[data-testid="notes-input"]').fill('stopped and resumed by the e2e suite');
+      await panel.locator('button', { hasText: 'Save notes' }).click();
+      await waitForText(renamed, (t) => t.includes('smoke'), 10_000, 'the tags in the table');
+      await panel.locator('[data-testid="run-search"]').fill('resumed by the e2e');
+      await waitForText(panel.locator('[data-testid="runs-table"] tbody'), (t) => t.includes('e2e-renamed') && !t.includes('e2e-ebm-a'), 10_000, 'the notes search to filter');
+      await panel.locator('[data-testid="run-search"]').fill('');
+      page.once('dialog', (d) => void d.accept());
+      await panel.locator('[data-testid="delete-run"]').click();
+      await renamed.waitFor({ state: 'detached', timeout: 20_000 });
+      const left = await api<{ name: string }[]>(url, 'listRuns');
+      assert(!left.some((r) => r.name === 'e2e-renamed'), 'the deleted run is still in the store');
+    });
+
     let cutCsvBefore = '';
     await step('Anomaly: evaluate, ROC/AUC table, energy-cut slider updates ε and the mass histogram', async () => {
       const panel = await view('anomaly');
