@@ -70,6 +70,7 @@ export class JobSupervisor {
   private finished: Entry[] = [];
   private readonly events = new EventEmitter();
   private closed = false;
+  private shutdownReason = '';
 
   constructor(private readonly opts: SupervisorOptions = {}) {
     this.events.setMaxListeners(0);
@@ -147,6 +148,7 @@ export class JobSupervisor {
   /** Kills the running worker and fails queued jobs as interrupted (engine shutdown). */
   async shutdown(reason = 'the engine shut down'): Promise<void> {
     this.closed = true;
+    this.shutdownReason = reason;
     for (const e of this.queue.splice(0)) {
       this.finish(e, 'interrupted', reason);
       e.spec.handler?.onFailure?.('interrupted', reason);
@@ -222,7 +224,9 @@ export class JobSupervisor {
       this.finish(e, 'failed', reason, undefined, e.error);
       this.safely(() => e.spec.handler?.onFailure?.('failed', reason, e.error));
     } else {
-      const reason = signal
+      const reason = this.shutdownReason
+        ? `${this.shutdownReason} while the job was running (resume continues from the last checkpoint)`
+        : signal
         ? `the worker process was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory, or killed by the user or system)' : ''}`
         : `the worker process exited unexpectedly with code ${code} (native crash?)`;
       this.finish(e, 'interrupted', reason);
