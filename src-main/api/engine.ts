@@ -416,18 +416,28 @@ export class Engine implements T.EngineApi {
       // ───── runs ─────
       listPresets: async () => this.training.listPresets(),
       createRun: async (req: T.CreateRunRequest): Promise<T.RunDetail> => {
-        for (const d of req.data) {
+        const classes = new Set<string>();
+        const data = req.data.map((d) => {
           const ds = store.getDataset(d.datasetId);
           if (d.label && !ds.labels.includes(d.label)) throw new UserError('BAD_INPUT', `dataset ${ds.name} has no label '${d.label}' (labels: ${ds.labels.join(', ')})`, { hint: 'Choose one of its labels or none.', where: ds.id });
+          // EBM-CLF: a single-class dataset trains as that class
+          const label = d.label ?? (req.kind === 'ebm-clf' && ds.labels.length === 1 ? ds.labels[0] : undefined);
+          for (const l of label ? [label] : ds.labels) classes.add(l);
+          return label ? { datasetId: d.datasetId, label } : { datasetId: d.datasetId };
+        });
+        const overrides = { ...(req.overrides ?? {}) };
+        if (req.kind === 'ebm-clf') {
+          if (classes.size < 2) throw new UserError('BAD_INPUT', `an EBM-CLF needs at least two classes in its training data, got ${[...classes].join(', ') || 'none'}`, { hint: 'Add datasets of other classes (e.g. qcd, w, top).', where: 'data' });
+          if (!('model.outputs' in overrides)) overrides['model.outputs'] = classes.size;
         }
         const seed = req.seed ?? Math.floor(Math.random() * 2 ** 31);
-        const built = this.training.buildConfig({ kind: req.kind, preset: req.preset, overrides: req.overrides ?? {}, seed });
+        const built = this.training.buildConfig({ kind: req.kind, preset: req.preset, overrides, seed });
         const id = newId('run');
         const runDir = resolve(store.dirs.runs, id);
         const n = store.listRuns().length + 1;
         const rec: RunRecord = {
           id, name: req.name ?? `${req.kind}-${req.preset}-${n}`, kind: req.kind, preset: req.preset, config: built.config, status: 'created', seed,
-          appVersion: this.appVersion, createdAt: nowIso(), tags: req.tags ?? [], notes: req.notes ?? '', runDir, data: req.data,
+          appVersion: this.appVersion, createdAt: nowIso(), tags: req.tags ?? [], notes: req.notes ?? '', runDir, data,
           progress: { epoch: 0, epochs: built.epochs, step: 0, stepsPerEpoch: 0 },
         };
         store.transact('createRun', () => {

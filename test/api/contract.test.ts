@@ -131,6 +131,14 @@ describe.each([
     expect(badOverride.message).toMatch(/heads/);
     const badPreset = await rejection(api.createRun({ kind: 'ebm', preset: 'huge', data: [{ datasetId }] }));
     expect(badPreset).toMatchObject({ code: 'BAD_INPUT' });
+    const oneClass = await rejection(api.createRun({ kind: 'ebm-clf', preset: 'tiny', data: [{ datasetId }] }));
+    expect(oneClass).toMatchObject({ code: 'BAD_INPUT', where: 'data' });
+    const top = await api.importDataset({ path: sampleFiles().top, label: 'top', maxJets: 50 });
+    const clf = await api.createRun({ kind: 'ebm-clf', preset: 'tiny', data: [{ datasetId }, { datasetId: top.id }] });
+    expect((clf.config.model as { outputs: number }).outputs).toBe(2);
+    expect(clf.data).toEqual([{ datasetId, label: 'qcd' }, { datasetId: top.id, label: 'top' }]);
+    await api.deleteRun({ runId: clf.id });
+    await api.deleteDataset({ datasetId: top.id });
     const notRunning = await rejection(api.stopRun({ runId: runA }));
     expect(notRunning.code).toBe('CONFLICT');
     const notResumable = await rejection(api.resumeRun({ runId: runA }));
