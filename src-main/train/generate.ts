@@ -81,9 +81,19 @@ export interface GenerateOptions {
   /** Noise σ (default 0.005, as in training). */
   noise?: number;
   seed?: number;
+  /** Clamp states to the training data's standardised range widened by this fraction of it (as the
+   *  langevin.clampToDataRange training option does; 0.05 there by default). Absent: no clamping. */
+  clampMargin?: number;
   backend?: BackendChoice | string;
   threads?: number;
   onProgress?: (done: number, total: number) => void;
+}
+
+/** The clamp range of a model's training data widened by `margin` × its width per side, or null. */
+export function clampRange(meta: ModelMeta, margin: number | undefined): { min: number[]; max: number[] } | null {
+  if (margin === undefined || !meta.featureRange) return null;
+  const { min, max } = meta.featureRange;
+  return { min: min.map((v, f) => v - margin * (max[f]! - v)), max: max.map((v, f) => v + margin * (v - min[f]!)) };
 }
 
 export interface GeneratedJets {
@@ -107,6 +117,7 @@ export async function generateJets(model: string | LoadedModel, o: GenerateOptio
     stepSize: o.stepSize ?? 0.05,
     noise: o.noise ?? 0.005,
     seed: o.seed ?? 1,
+    clamp: clampRange(m.meta, o.clampMargin),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   const features = destandardize(s.x, s.mask, m.meta.standardizer);

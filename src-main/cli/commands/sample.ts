@@ -20,6 +20,7 @@ axis at (0, 0). FILE: .h5 (the shared dataset layout), .npy ([n, N, 3] pT, η, �
   --step-size X       step size λ (default 0.05, the paper's)
   --noise X           noise σ (default 0.005)
   --seed S            seed (default 1)
+  --clamp MARGIN      clamp states to the training data's range widened by MARGIN × its width (training default 0.05)
   --backend NAME      compute backend (default auto)
   --threads N         compute threads
   --json              print a JSON summary on stdout`;
@@ -46,6 +47,7 @@ const command: Command = {
         'step-size': { type: 'string' },
         noise: { type: 'string' },
         seed: { type: 'string' },
+        clamp: { type: 'string' },
         backend: { type: 'string' },
         threads: { type: 'string' },
         json: { type: 'boolean' },
@@ -69,6 +71,7 @@ const command: Command = {
       stepSize,
       noise,
       seed,
+      ...(values.clamp !== undefined ? { clampMargin: num(values.clamp, 'clamp', 0.5, false, 0) } : {}),
       ...(values.backend ? { backend: values.backend } : {}),
       ...(threads ? { threads } : {}),
       onProgress: (d, t) => bar.update(d, t, `${n} jets, ${steps} steps`),
