@@ -3,6 +3,11 @@
 import type { JetSet, JetSource } from './jetset.ts';
 import { badFile } from '../util/errors.ts';
 
+/** Lets the event loop run between chunks (progress events reach sockets/UI; a server stays responsive). */
+export function breathe(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Initial constituent capacity when the reader gives no estimate; grows ×1.5 (amortised) beyond. */
 const INITIAL = 1 << 16;
 const TWO_PI = 2 * Math.PI;

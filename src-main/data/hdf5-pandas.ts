@@ -5,7 +5,7 @@ import h5wasm from '../util/h5wasm.ts';
 import type { H5File, Hdf5Layout, Hdf5ReadOptions } from './hdf5.ts';
 import { hdf5Reason, labelIndexer, readRows } from './hdf5.ts';
 import type { JetSet, JetSource } from './jetset.ts';
-import { JetSetBuilder } from './builder.ts';
+import { breathe, JetSetBuilder } from './builder.ts';
 import { pushCartesian } from './features.ts';
 import { badFile, UserError } from '../util/errors.ts';
 
@@ -263,6 +263,7 @@ export async function readPandas(path: string, f: H5File, lay: Hdf5Layout, opts:
       b.endJet(0, jet); // labels patched below
     }
     opts.onProgress?.(end, n);
+    if (end < n) await breathe();
   }
   if (n < nRows) notes.push(`Read the first ${n} of ${nRows} jets (maxJets).`);
   const featureMap: Record<string, string> = cartesian

@@ -2,7 +2,7 @@
 // `particle_features`), read in hyperslab chunks with progress so large files never sit in memory twice.
 import h5wasm from '../util/h5wasm.ts';
 import type { JetSet, JetSource } from './jetset.ts';
-import { JetSetBuilder } from './builder.ts';
+import { breathe, JetSetBuilder } from './builder.ts';
 import { describeMapping, featureAxis, fillFromRows, parseLabelNames, parseNameList, resolveRowMapping, type FeatureMap, type RelativeToJet } from './features.ts';
 import { badFile, UserError } from '../util/errors.ts';
 
@@ -152,7 +152,7 @@ export async function readHdf5(path: string, opts: Hdf5ReadOptions = {}): Promis
   const f = await openHdf5(path);
   try {
     const lay = detectHdf5Layout(path, f, opts.collection);
-    if (lay.layout === 'hdf5-array') return readDenseArray(path, f, lay.collection, opts);
+    if (lay.layout === 'hdf5-array') return await readDenseArray(path, f, lay.collection, opts);
     const { readPandas } = await import('./hdf5-pandas.ts');
     return await readPandas(path, f, lay, opts);
   } catch (err) {
@@ -180,7 +180,7 @@ const JETNET_JET_FEATURES_5 = ['type', 'pt', 'eta', 'mass', 'num_particles'];
 const JETNET_JET_FEATURES_4 = ['pt', 'eta', 'mass', 'num_particles'];
 const JETNET_TYPES = ['g', 'q', 't', 'w', 'z'];
 
-function readDenseArray(path: string, f: H5File, name: string, opts: Hdf5ReadOptions): JetSet {
+async function readDenseArray(path: string, f: H5File, name: string, opts: Hdf5ReadOptions): Promise<JetSet> {
   const ds = f.get(name) as H5Dataset;
   const [nAll, dimA, dimB] = ds.shape as [number, number, number];
   const n = Math.min(nAll, opts.maxJets ?? Infinity);
@@ -275,6 +275,7 @@ function readDenseArray(path: string, f: H5File, name: string, opts: Hdf5ReadOpt
     fillFromRows(b, rows, end - start, nParticles, nFeatures, m, start, labelOf, rel, featuresFirst);
     if (start === 0 && end < n) b.reserve((b.nConstituents / end) * n * 1.02 + nParticles); // extrapolate from the first chunk
     opts.onProgress?.(end, n);
+    if (end < n) await breathe();
   }
   if (n < nAll) notes.push(`Read the first ${n} of ${nAll} jets (maxJets).`);
 

@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import type { JetSet, JetSource } from './jetset.ts';
-import { JetSetBuilder } from './builder.ts';
+import { breathe, JetSetBuilder } from './builder.ts';
 import { describeMapping, featureAxis, fillFromRows, resolveRowMapping, type FeatureMap } from './features.ts';
 import { labelIndexer, READ_CHUNK_BYTES } from './hdf5.ts';
 import { badFile, UserError } from '../util/errors.ts';
@@ -185,7 +185,7 @@ export async function readNpy(path: string, opts: NpyReadOptions = {}): Promise<
   try {
     const src = fileSource(fd);
     const arr = new NpyArray(path, parseNpyHeader(path, src), src);
-    return fillJets(path, 'npy', 'array', arr, null, opts);
+    return await fillJets(path, 'npy', 'array', arr, null, opts);
   } finally {
     closeSync(fd);
   }
@@ -226,7 +226,7 @@ export async function readNpz(path: string, opts: NpyReadOptions = {}): Promise<
   return fillJets(path, 'npz', key, arrays.get(key)!, labelKey ? (arrays.get(labelKey) ?? null) : null, opts);
 }
 
-function fillJets(path: string, format: 'npy' | 'npz', name: string, arr: NpyArray, labelArr: NpyArray | null, opts: NpyReadOptions): JetSet {
+async function fillJets(path: string, format: 'npy' | 'npz', name: string, arr: NpyArray, labelArr: NpyArray | null, opts: NpyReadOptions): Promise<JetSet> {
   if (arr.shape.length !== 3) {
     throw badFile(path, `${name} has shape (${arr.shape.join(', ')}); expected [jets, particles, features]`, 'Reshape to (n_jets, n_particles, n_features) before saving, e.g. x.reshape(n, -1, 3).');
   }
@@ -269,6 +269,7 @@ function fillJets(path: string, format: 'npy' | 'npz', name: string, arr: NpyArr
     fillFromRows(b, arr.rows(start, end), end - start, nParticles, nFeatures, m, start, labelOf, undefined, featuresFirst);
     if (start === 0 && end < n) b.reserve((b.nConstituents / end) * n * 1.02 + nParticles); // extrapolate from the first chunk
     opts.onProgress?.(end, n);
+    if (end < n) await breathe();
   }
   if (n < nAll) notes.push(`Read the first ${n} of ${nAll} jets (maxJets).`);
   const source: JetSource = { path, format, collection: name, featureMap: describeMapping(m, name, featuresFirst), notes };
