@@ -68,7 +68,7 @@ function load(): { addon: NativeAddon | null; reason?: string } {
     loaded = {
       addon: null,
       reason:
-        'native CPU path not built: run `npm rebuild` (or `node build/prepare.mjs`) with a C++ toolchain; falling back to tfjs-wasm',
+        'native CPU path not built: run `node build/native.mjs` (needs a C++17 compiler, make and python3); falling back to tfjs-wasm',
     };
     return loaded;
   }
