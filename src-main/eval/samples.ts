@@ -13,8 +13,11 @@ export interface RunSplitInfo {
   kind?: 'ebm' | 'ebm-clf';
   seed: number;
   fractions: SplitFractions;
-  /** Training inputs in order, as given to `train` (the split is over their concatenation). */
-  data: { path: string; label?: string; nJets: number }[];
+  /** Training inputs in order, as given to `train` (the split is over their concatenation); nJets filled in by
+   *  `completeRunCounts` when run.json does not record it. */
+  data: { path: string; label?: string; nJets?: number }[];
+  /** Total jets split (run.json split.nJets), to check the counts against. */
+  nJets?: number;
   classNames?: string[];
 }
 
@@ -38,8 +41,26 @@ export function readRunSplit(runDir: string): RunSplitInfo {
     seed: Number.isInteger(split.seed) ? split.seed : Number.isInteger(raw.seed) ? raw.seed : DEFAULT_SPLIT_SEED,
     fractions: split.fractions ?? DEFAULT_SPLIT,
     data: Array.isArray(raw.data) ? raw.data : [],
+    ...(Number.isInteger(split.nJets) ? { nJets: split.nJets } : {}),
     ...(Array.isArray(raw.classNames) ? { classNames: raw.classNames } : {}),
   };
+}
+
+/**
+ * Fill in the jet count of every training input that run.json does not record, by reading the file (training reads
+ * whole files), and check the total against the split's nJets.
+ */
+export async function completeRunCounts(run: RunSplitInfo, count: (path: string) => Promise<number>): Promise<RunSplitInfo> {
+  const data = [];
+  for (const d of run.data) data.push(d.nJets !== undefined ? d : { ...d, nJets: await count(d.path) });
+  const total = data.reduce((s, d) => s + (d.nJets ?? 0), 0);
+  if (run.nJets !== undefined && total !== run.nJets) {
+    throw new UserError('BAD_INPUT', `${run.runDir}: its training files now hold ${total} jets but the run split ${run.nJets}`, {
+      where: run.runDir,
+      hint: 'A training file changed since the run was trained; evaluate with the original files.',
+    });
+  }
+  return { ...run, data };
 }
 
 /** `path[:name]` → { path, name }; the name defaults to the file name without extension (e.g. 'top'). */
@@ -78,8 +99,9 @@ export function selectJets(path: string, jets: JetSet, split: SplitChoice, run: 
   const abs = resolve(path);
   const at = run ? run.data.findIndex((d) => resolve(d.path) === abs) : -1;
   if (run && at >= 0) {
-    const offset = run.data.slice(0, at).reduce((s, d) => s + d.nJets, 0);
-    const total = run.data.reduce((s, d) => s + d.nJets, 0);
+    if (run.data.some((d) => d.nJets === undefined)) throw new Error('selectJets: run input counts missing (call completeRunCounts first)');
+    const offset = run.data.slice(0, at).reduce((s, d) => s + d.nJets!, 0);
+    const total = run.data.reduce((s, d) => s + d.nJets!, 0);
     const trained = run.data[at]!;
     if (trained.nJets !== n) {
       throw new UserError('BAD_INPUT', `${path}: has ${n} jets but the run trained on ${trained.nJets} of it`, {

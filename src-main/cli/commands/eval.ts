@@ -12,7 +12,7 @@ import { compareGeneration, generationSample } from '../../eval/generation.ts';
 import { anomalyReport, jsonSafe, scoreMassHistogram2D, type EvalSample } from '../../eval/report.ts';
 import { energyPlot, generationPlot, jetImagePlot, rocPlots, scoreMassPlot, sculptingPlot } from '../../eval/plots.ts';
 import { writePlot } from '../../eval/render.ts';
-import { jetQuantities, parseSampleArg, readRunSplit, selectJets, type RunSplitInfo, type SplitChoice } from '../../eval/samples.ts';
+import { completeRunCounts, jetQuantities, parseSampleArg, readRunSplit, selectJets, type RunSplitInfo, type SplitChoice } from '../../eval/samples.ts';
 import { jetImage } from '../../physics/images.ts';
 import { UserError } from '../../util/errors.ts';
 
@@ -45,6 +45,7 @@ run.json); other files: the test part of splitIndices(n, seed, fractions) of tha
   --steps N            Langevin steps for generation (default 200, the paper's)
   --step-size X        Langevin step size λ for generation (default 0.05, the paper's)
   --backend NAME       compute backend (auto, native, wasm, cpu, …; default auto)
+  --threads N          compute threads (native, wasm; default all cores)
   --dpi N              PNG resolution (default 300)
   --no-plots           metrics.json only
   --json               print metrics.json to stdout as well
@@ -70,7 +71,7 @@ const command: Command = {
   summary: 'evaluate a run on held-out jets: AUC/R30/R50, sculpting, correlations, generation; metrics.json + plots',
   usage,
   async run({ argv, stdout, stderr }) {
-    const { values } = parseArgs({
+    const { values } = parseOrExplain(() => parseArgs({
       args: argv,
       strict: true,
       options: {
@@ -87,12 +88,13 @@ const command: Command = {
         steps: { type: 'string' },
         'step-size': { type: 'string' },
         backend: { type: 'string' },
+        threads: { type: 'string' },
         dpi: { type: 'string' },
         'no-plots': { type: 'boolean' },
         json: { type: 'boolean' },
         db: { type: 'string' },
       },
-    });
+    }));
     if (!values.background) throw new UserError('BAD_INPUT', 'no background sample given', { hint: 'Add --background qcd.h5 (the jets the EBM was trained on).', where: '--background' });
     const signalsArg = values.signal ?? [];
     if (signalsArg.length === 0) throw new UserError('BAD_INPUT', 'no signal sample given', { hint: 'Add --signal top.h5 (repeat --signal for several).', where: '--signal' });
@@ -112,8 +114,10 @@ const command: Command = {
     mkdirSync(outDir, { recursive: true });
     const log = (m: string) => stderr.write(`ebm-hep eval: ${m}\n`);
 
-    const run: RunSplitInfo | null = values.run ? readRunSplitOrModel(values.run) : null;
-    const model = values.run ? await (await import('../../eval/model.ts')).loadEvalModel(values.run, { ...(values.backend ? { backend: values.backend } : {}) }) : null;
+    const runInfo = values.run ? readRunSplitOrModel(values.run) : null;
+    const run: RunSplitInfo | null = runInfo ? await completeRunCounts(runInfo, async (p) => (await readJets(p)).nJets) : null;
+    const threads = values.threads !== undefined ? int(values.threads, 'threads', 1, 1) : undefined;
+    const model = values.run ? await (await import('../../eval/model.ts')).loadEvalModel(values.run, { ...(values.backend ? { backend: values.backend } : {}), ...(threads ? { threads } : {}) }) : null;
     if (model) log(`model ${model.meta.kind} on backend ${model.backend}`);
     const runLabel = values.run ? `EBM-HEP  ${model?.meta.kind === 'ebm-clf' ? 'EBM-CLF' : 'EBM'} ${basename(resolve(values.run))}` : 'EBM-HEP  baselines';
 
@@ -267,6 +271,16 @@ const command: Command = {
     return 0;
   },
 };
+
+/** parseArgs errors (unknown option, missing value) as a UserError that points to --help. */
+export function parseOrExplain<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UserError('BAD_INPUT', (err as Error).message, { hint: 'See the options with --help.' });
+    throw err;
+  }
+}
 
 function fmtR(v: number): string {
   return Number.isFinite(v) ? v.toFixed(1) : '∞';

@@ -8,8 +8,9 @@ import type { Command } from '../main.ts';
 import { progressBar } from '../progress.ts';
 import { readJets } from '../../data/read.ts';
 import { loadEvalModel } from '../../eval/model.ts';
-import { jetQuantities, readRunSplit, selectJets, type RunSplitInfo, type SplitChoice } from '../../eval/samples.ts';
+import { completeRunCounts, jetQuantities, readRunSplit, selectJets, type RunSplitInfo, type SplitChoice } from '../../eval/samples.ts';
 import { UserError } from '../../util/errors.ts';
+import { parseOrExplain } from './eval.ts';
 
 const usage = `usage: ebm-hep score --run DIR --data FILE --out scores.csv [--split all|test] [--max-jets N] [--backend NAME]
 
@@ -32,11 +33,13 @@ const command: Command = {
   summary: 'per-jet energies (and class probabilities for EBM-CLF) of a run as CSV',
   usage,
   async run({ argv, stdout, stderr }) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: { run: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' }, 'max-jets': { type: 'string' }, backend: { type: 'string' } },
-    });
+    const { values } = parseOrExplain(() =>
+      parseArgs({
+        args: argv,
+        strict: true,
+        options: { run: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' }, 'max-jets': { type: 'string' }, backend: { type: 'string' } },
+      }),
+    );
     if (!values.run) throw new UserError('BAD_INPUT', 'no run given', { hint: 'Add --run <run directory written by `ebm-hep train`>.', where: '--run' });
     if (!values.data) throw new UserError('BAD_INPUT', 'no jets given', { hint: 'Add --data <file> (e.g. ../shared/data/pythia8/top.h5).', where: '--data' });
     if (!values.out) throw new UserError('BAD_INPUT', 'no output file given', { hint: "Add --out scores.csv (or --out - for stdout).", where: '--out' });
@@ -51,6 +54,7 @@ const command: Command = {
     } catch {
       run = null; // a bare model directory: its test split is the file's own (seed 1)
     }
+    if (run && split === 'test') run = await completeRunCounts(run, async (p) => (await readJets(p)).nJets);
     const model = await loadEvalModel(values.run, { ...(values.backend ? { backend: values.backend } : {}) });
     try {
       const all = await readJets(values.data, { ...(maxJets ? { maxJets } : {}) });
