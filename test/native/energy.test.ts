@@ -1,7 +1,8 @@
 // The native CPU EnergyNet against the tfjs reference (outputs, input- and parameter-gradients to 1e-4), finite
 // differences, mask/permutation invariance, dropout consistency, SIMD/thread-count agreement.
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { createNativeEnergyNet, nativeAvailable } from '../../src-main/model/native.ts';
+import { createNativeEnergyNet, nativeAvailable, nativeNetDescription } from '../../src-main/model/native.ts';
 import { createTfjsEnergyNet } from '../../src-main/model/tfjs.ts';
 import { initParams, MODEL_PRESETS, type EnergyConfig, type JetBatch } from '../../src-main/model/spec.ts';
 import { Rng } from '../../src-main/util/rng.ts';
@@ -221,6 +222,35 @@ describe.skipIf(!status.ok)('native EnergyNet', () => {
     expect(again.gradParams).toEqual(base!.gradParams);
     expect(again.gradX).toEqual(base!.gradX);
     for (const n of nets) n.dispose();
+  });
+
+  it('loads and computes inside a worker thread (context-aware N-API), same numbers as the main thread', async () => {
+    const c = tiny;
+    const params = initParams(c, 1);
+    const batch = makeBatch(c, 3, 1);
+    const ref = createNativeEnergyNet(c, params, { threads: 1 });
+    const expected = ref.forward(batch);
+    ref.dispose();
+    const path = new URL('../../native/build/Release/ebm_native.node', import.meta.url).pathname;
+    const code = `
+      const { parentPort, workerData: w } = require('node:worker_threads');
+      const addon = require(w.path);
+      const net = addon.createNet(w.desc, 0, 2, 'auto', 0);
+      addon.setParams(net, w.params);
+      const out = new Float32Array(w.size * w.outputs);
+      addon.run(net, w.x, w.mask, w.size, null, null, out, null, null);
+      addon.dispose(net);
+      parentPort.postMessage(out);`;
+    const worker = new Worker(code, {
+      eval: true,
+      workerData: { path, desc: nativeNetDescription(c), params, x: batch.x, mask: batch.mask, size: batch.size, outputs: c.outputs },
+    });
+    const out = await new Promise<Float32Array>((res, rej) => {
+      worker.once('message', res);
+      worker.once('error', rej);
+    });
+    await worker.terminate();
+    expect(out).toEqual(expected);
   });
 
   it('rejects malformed batches and use after dispose', () => {
