@@ -3,7 +3,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import h5wasm from 'h5wasm/node';
+import h5wasm from '../src-main/util/h5wasm.ts';
 import { readJets } from '../src-main/data/read.ts';
 import { SAMPLE_FILE_NAMES, type SampleFiles } from '../src-main/data/sample.ts';
 import { subsetJets } from '../src-main/data/split.ts';

@@ -11,7 +11,7 @@
 // Root attributes: particle_features, jet_features, labels, plus any given by the caller.
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { zipSync } from 'fflate';
-import h5wasm from 'h5wasm/node';
+import h5wasm from '../util/h5wasm.ts';
 import type { JetSet } from './jetset.ts';
 import { jetObservables } from '../physics/observables.ts';
 import { toJetSet } from '../physics/preprocess.ts';

@@ -2,7 +2,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import h5wasm from 'h5wasm/node';
+import h5wasm from '../../src-main/util/h5wasm.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JetSet } from '../../src-main/data/jetset.ts';
 import { readJets } from '../../src-main/data/read.ts';
