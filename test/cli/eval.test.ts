@@ -52,7 +52,7 @@ describe.skipIf(!hasShared)('ebm-hep eval', () => {
     const r = await run(['eval', '--run', modelDir, '--background', sharedPath('pythia8/qcd.h5'), '--signal', sharedPath('pythia8/top.h5'), '--out', out, '--max-jets', '500', '--resamples', '5', '--noise', '50', '--generate', '20', '--steps', '2', '--backend', 'cpu', '--dpi', '40']);
     expect(r.code, r.err).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
-    expect(m.scores.map((s: any) => s.score)).toEqual(['E(x)', '1 − p(qcd|x)', 'baseline: jet mass', 'baseline: multiplicity']);
+    expect(m.scores.map((s: any) => s.score)).toEqual(['E(x)', '1 − p(qcd|x)', 'baseline: jet mass', 'baseline: multiplicity', 'baseline: random']);
     expect(m.energy.map((c: any) => c.name)).toEqual(['qcd', 'top', 'random noise']);
     expect(m.generation.observables.map((o: any) => o.name)).toEqual(['ptGeV', 'massGeV', 'multiplicity', 'logPt', 'deta', 'dphi']);
     for (const stem of ['energy', 'energy-mass', 'gen-massGeV', 'jetimage-data', 'jetimage-generated']) expect(existsSync(join(out, `${stem}.png`))).toBe(true);

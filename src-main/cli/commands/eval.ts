@@ -15,6 +15,7 @@ import { writePlot } from '../../eval/render.ts';
 import { completeRunCounts, jetQuantities, parseSampleArg, readRunSplit, selectJets, type RunSplitInfo, type SplitChoice } from '../../eval/samples.ts';
 import { jetImage } from '../../physics/images.ts';
 import { UserError } from '../../util/errors.ts';
+import { Rng } from '../../util/rng.ts';
 
 const usage = `usage: ebm-hep eval [--run DIR] --background FILE[:name] --signal FILE[:name] [--signal …] [options]
 
@@ -25,7 +26,8 @@ Evaluates a trained run on held-out jets and writes OUT/metrics.json and plots (
   sculpting-<score>       background mass after cuts keeping 100/50/20/10/5% of it, JSD [nats] each (Figs. 6–7)
   gen-<observable>        data vs generated jet pT, mass, multiplicity, particle ln pT, Δη, Δφ with ratio panels
   jetimage-data, jetimage-generated   average jet images (log colour)
-Without --run only the baselines (jet mass, multiplicity as the score) are evaluated.
+Without --run only the baselines (jet mass, multiplicity as the score) are evaluated. 'baseline: random' (a seeded
+uniform score) gives AUC ≈ 0.5 and the statistical floor of the sculpting JSDs for the number of jets used.
 
 Scores: higher = more anomalous. Mass = the file's stored full-jet mass when present (else from constituents).
 Jets (--split test, default): for files the run trained on, exactly the run's test split (seed and fractions from
@@ -156,6 +158,9 @@ const command: Command = {
       }
       scores['baseline: jet mass'] = q.massGeV;
       scores['baseline: multiplicity'] = q.multiplicity;
+      // A score independent of everything: its sculpting JSDs are the statistical floor of the finite test sample.
+      const rng = new Rng(seed + 3 + samples.length);
+      scores['baseline: random'] = Float32Array.from({ length: sel.jets.nJets }, () => rng.uniform());
       samples.push({ name, role, massGeV: q.massGeV, scores });
       described.push({ name, role, path: resolve(path), selection: sel.description, nJets: sel.jets.nJets, nFile: sel.nFile });
       log(`${role} ${name}: ${sel.description}`);
