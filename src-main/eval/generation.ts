@@ -28,9 +28,9 @@ export type ObservableName = keyof GenerationSample;
 
 /** What each compared quantity is, with its axis label (unit included). */
 export const OBSERVABLES: readonly { name: ObservableName; label: string; level: 'jet' | 'particle' }[] = [
-  { name: 'ptGeV', label: 'jet p_T [GeV]', level: 'jet' },
-  { name: 'massGeV', label: 'jet mass [GeV]', level: 'jet' },
-  { name: 'multiplicity', label: 'constituent multiplicity', level: 'jet' },
+  { name: 'ptGeV', label: 'jet p_T of the kept constituents [GeV]', level: 'jet' },
+  { name: 'massGeV', label: 'jet mass of the kept constituents [GeV]', level: 'jet' },
+  { name: 'multiplicity', label: 'kept constituents', level: 'jet' },
   { name: 'logPt', label: 'particle ln(p_T / GeV)', level: 'particle' },
   { name: 'deta', label: 'particle Δη', level: 'particle' },
   { name: 'dphi', label: 'particle Δφ [rad]', level: 'particle' },
