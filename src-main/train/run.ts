@@ -93,7 +93,7 @@ function writeJsonAtomic(path: string, value: unknown): void {
 }
 
 /** Reads and concatenates the inputs; labels come from each file's `label` (or what the file stores). */
-async function readInputs(data: TrainRequest['data'], onLog: (m: string) => void): Promise<JetSet> {
+async function readInputs(data: TrainRequest['data'], onLog: (m: string) => void): Promise<{ all: JetSet; perInput: number[] }> {
   if (data.length === 0) throw new UserError('BAD_INPUT', 'no training data given', { hint: 'Pass at least one --data <file[:label]>.' });
   const sets: JetSet[] = [];
   for (const d of data) {
@@ -101,7 +101,7 @@ async function readInputs(data: TrainRequest['data'], onLog: (m: string) => void
     onLog(`read ${jets.nJets} jets from ${d.path}${d.label ? ` as '${d.label}'` : ''}`);
     sets.push(jets);
   }
-  return sets.length === 1 ? sets[0]! : concatJets(sets);
+  return { all: sets.length === 1 ? sets[0]! : concatJets(sets), perInput: sets.map((j) => j.nJets) };
 }
 
 interface Prepared {
@@ -112,11 +112,13 @@ interface Prepared {
   nValidation: number;
   nTest: number;
   nJets: number;
+  /** Jets read from each input, in order (run.json data[].nJets: evaluations rebuild the split from them). */
+  perInput: number[];
   classNames?: string[];
 }
 
 async function prepare(config: TrainConfig, data: TrainRequest['data'], onLog: (m: string) => void): Promise<Prepared> {
-  const all = await readInputs(data, onLog);
+  const { all, perInput } = await readInputs(data, onLog);
   const split = splitIndices(all.nJets, config.seed, config.split);
   let trainIdx = split.train;
   if (config.maxTrainJets && trainIdx.length > config.maxTrainJets) trainIdx = trainIdx.subarray(0, config.maxTrainJets);
@@ -172,6 +174,7 @@ async function prepare(config: TrainConfig, data: TrainRequest['data'], onLog: (
     nValidation: split.validation.length,
     nTest: split.test.length,
     nJets: all.nJets,
+    perInput,
     ...(classNames ? { classNames } : {}),
   };
 }
@@ -282,6 +285,7 @@ async function trainRun(req: TrainRequest, hooks: TrainHooks): Promise<TrainSumm
     status: 'running',
     backend: created.backend,
     ...(created.fallbackReason ? { fallbackReason: created.fallbackReason } : {}),
+    data: req.data.map((d, i) => ({ path: resolve(d.path), ...(d.label ? { label: d.label } : {}), nJets: prep.perInput[i]! })),
     split: { seed: config.seed, fractions: config.split, nTrain: prep.nTrain, nValidation: prep.nValidation, nTest: prep.nTest, nJets: prep.nJets },
     ...(prep.classNames ? { classNames: prep.classNames } : {}),
     stepsPerEpoch: spe,
