@@ -14,7 +14,7 @@ import { UserError } from '../util/errors.ts';
 import { cloneState, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { validateTrainConfig, type TrainConfig } from './config.ts';
 import type { EnergyModel } from './energy.ts';
-import { indexByClass, initState, nextEpoch, positiveBatch, stepsPerEpoch, trainStep, type TrainContext, type TrainState } from './trainer.ts';
+import { indexByClass, initState, nextEpoch, positiveBatch, stepsPerEpoch, trainStep, type LossTerms, type TrainContext, type TrainState } from './trainer.ts';
 import { dataObservables, validateModel, type ValidationMetrics } from './validate.ts';
 
 export const RUN_FORMAT = 'ebm-hep-run';
@@ -35,25 +35,17 @@ export interface TrainRequest {
 
 export type TrainEvent =
   | { type: 'start'; backend: string; fallbackReason?: string; config: TrainConfig; nTrain: number; nValidation: number; stepsPerEpoch: number; resumedFrom?: string; runDir: string }
-  | {
+  | ({
       type: 'step';
       epoch: number;
       step: number;
       globalStep: number;
       stepsPerEpoch: number;
-      loss: number;
-      lossCD: number;
-      lossKL: number;
-      lossL2: number;
-      lossCE?: number;
-      accuracy?: number;
-      ePos: number;
-      eNeg: number;
       lr: number;
       gradNorm: number;
       secondsPerStep: number;
       etaSeconds: number;
-    }
+    } & LossTerms)
   | { type: 'epoch'; epoch: number; globalStep: number; metrics: Partial<ValidationMetrics> & { seconds?: number }; checkpoint: string; massHistogram?: { edges: number[]; data: number[]; generated: number[] } }
   | { type: 'validation'; epoch: number; metrics: ValidationMetrics; massHistogram: { edges: number[]; data: number[]; generated: number[] } }
   | { type: 'divergence'; epoch: number; step: number; globalStep: number; reason: string; rolledBackTo: string; lrScale: number }

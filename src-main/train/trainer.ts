@@ -51,7 +51,8 @@ export interface TrainState {
   rollbacks: number;
 }
 
-export interface StepResult {
+/** The loss terms of one step as logged and streamed. */
+export interface LossTerms {
   loss: number;
   lossCD: number;
   lossKL: number;
@@ -60,6 +61,9 @@ export interface StepResult {
   accuracy?: number;
   ePos: number;
   eNeg: number;
+}
+
+export interface StepResult extends LossTerms {
   lr: number;
   gradNorm: number;
   /** Set when the step was rejected as divergent (parameters untouched). */
@@ -148,21 +152,13 @@ function concatBatches(a: JetBatch, b: JetBatch): JetBatch {
   return { x, mask, size: a.size + b.size };
 }
 
-export interface LossGradient {
+export interface LossGradient extends LossTerms {
   /** ∇_θ of the full loss (before clipping), float64. */
   grad: Float64Array;
   /** The chain's end states x_K (to write back into the buffer). */
   xK: Float32Array;
   /** Energies of the [positives; negatives] pass. */
   energy: Float32Array;
-  loss: number;
-  lossCD: number;
-  lossKL: number;
-  lossL2: number;
-  lossCE?: number;
-  accuracy?: number;
-  ePos: number;
-  eNeg: number;
   passes: number;
 }
 
