@@ -1,20 +1,9 @@
 // CLI helper: records a dataset imported by data/import.ts (`ebm-hep import`) in the run store, once per content
 // file, so the app lists it. The dataset file stays where the import wrote it.
-import { Store, newId } from './store.ts';
+import { Store, newId, type DatasetRecord } from './store.ts';
 
-export interface ImportedForStore {
-  name: string;
-  sourcePath: string;
-  format: string;
-  filePath: string;
-  labels: string[];
-  labelCounts: Record<string, number>;
-  nJets: number;
-  contentHash: string;
-  settings: Record<string, unknown>;
-  notes: string[];
-  importedAt: string;
-}
+/** What an import hands to the store: a dataset record before it has an id (CLI imports are never the sample). */
+export type ImportedForStore = Omit<DatasetRecord, 'id' | 'isSample'>;
 
 /** Returns the dataset id (existing when this content file is already registered) and whether it was new. */
 export function registerDataset(dbPath: string, d: ImportedForStore): { id: string; created: boolean; dbPath: string } {
