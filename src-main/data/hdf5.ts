@@ -163,6 +163,17 @@ export async function readHdf5(path: string, opts: Hdf5ReadOptions = {}): Promis
 }
 
 /** Label value → class index and names, from a per-jet label dataset and the file's label-name attributes. */
+/** Class index per jet from one-hot (or score) rows [n, k]: the argmax of each row, first maximum wins. */
+export function oneHotToClass(values: ArrayLike<number>, n: number, k: number): Int32Array {
+  const arg = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (values[j * k + c]! > values[j * k + best]!) best = c;
+    arg[j] = best;
+  }
+  return arg;
+}
+
 export function labelIndexer(values: ArrayLike<number>, names: Map<number, string> | null): { index: Int32Array; names: string[] } {
   const distinct = [...new Set(Array.from(values, Number))].sort((a, b) => a - b);
   const order = names ? [...new Set([...names.keys(), ...distinct])].sort((a, b) => a - b) : distinct;
@@ -240,15 +251,7 @@ async function readDenseArray(path: string, f: H5File, name: string, opts: Hdf5R
       let values = readWhole(path, labelDs, n);
       const shape = labelDs.shape!;
       if (shape.length === 2 && shape[1]! > 1) {
-        // one-hot → argmax
-        const k = shape[1]!;
-        const arg = new Int32Array(n);
-        for (let j = 0; j < n; j++) {
-          let best = 0;
-          for (let c = 1; c < k; c++) if (values[j * k + c]! > values[j * k + best]!) best = c;
-          arg[j] = best;
-        }
-        values = arg;
+        values = oneHotToClass(values, n, shape[1]!);
       }
       const names = parseLabelNames(attr(labelDs, 'labels')) ?? parseLabelNames(attr(labelDs, 'names')) ?? parseLabelNames(attr(f, 'labels')) ?? parseLabelNames(attr(f, 'label_names'));
       const li = labelIndexer(values, names);

@@ -5,7 +5,7 @@ import { unzipSync } from 'fflate';
 import type { JetSet, JetSource } from './jetset.ts';
 import { breathe, JetSetBuilder } from './builder.ts';
 import { describeMapping, featureAxis, fillFromRows, resolveRowMapping, type FeatureMap } from './features.ts';
-import { labelIndexer, READ_CHUNK_BYTES } from './hdf5.ts';
+import { labelIndexer, oneHotToClass, READ_CHUNK_BYTES } from './hdf5.ts';
 import { badFile, UserError } from '../util/errors.ts';
 
 export interface NpyReadOptions {
@@ -247,14 +247,7 @@ async function fillJets(path: string, format: 'npy' | 'npz', name: string, arr: 
   else if (labelArr) {
     let values: ArrayLike<number> = labelArr.rows(0, n);
     if (labelArr.shape.length === 2 && labelArr.shape[1]! > 1) {
-      const k = labelArr.shape[1]!;
-      const arg = new Int32Array(n);
-      for (let j = 0; j < n; j++) {
-        let best = 0;
-        for (let c = 1; c < k; c++) if (values[j * k + c]! > values[j * k + best]!) best = c;
-        arg[j] = best;
-      }
-      values = arg;
+      values = oneHotToClass(values, n, labelArr.shape[1]!);
     }
     const li = labelIndexer(values, null);
     label = li.index;
