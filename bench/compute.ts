@@ -5,7 +5,7 @@
 // Flags: --peer  --presets=tiny,laptop,paper  --reps=N (ours, default 3)  --peer-rounds=N (default 2)
 //        --peer-reps=N (passed to the peer, default 1)  --wasm (also time tfjs-wasm on tiny/laptop)  --threads=N
 //        --gen-jets=N (default 128)  --score-jets=N (default 4096)  --trainer (also time the trainer's real trainStep)
-//        --no-extras (skip generation/scoring)  --peer-configs=tiny,small,paper
+//        --no-extras (skip generation/scoring)  --peer-configs=tiny,small,paper  --peer-timeout-min=N (default 180)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -214,11 +214,11 @@ function peerConfig(name: string): EnergyConfig {
   return { ...MODEL_PRESETS.paper, ...PEER_CONFIGS[name]!, dropout: 0, layerNorm: false, headHidden: [500, 500] };
 }
 
-function runPeer(name: string, reps: number): Record<string, number> | { error: string } {
+function runPeer(name: string, reps: number, timeoutMin: number): Record<string, number> | { error: string } {
   const script = resolve(import.meta.dirname, '..', '..', 'shared', 'peer', 'ref_ebm_bench.py');
   const py = '/usr/bin/python3';
   if (!existsSync(script)) return { error: `peer script not found at ${script}` };
-  const r = spawnSync(py, [script, name, '--reps', String(reps)], { encoding: 'utf8', timeout: 3_600_000 });
+  const r = spawnSync(py, [script, name, '--reps', String(reps)], { encoding: 'utf8', timeout: timeoutMin * 60_000 });
   if (r.status !== 0) return { error: `peer failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` };
   const line = r.stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as Record<string, number>;
@@ -350,7 +350,7 @@ export async function run(args: string[]): Promise<object> {
         ours.push(t);
         net.dispose();
         log(`peer-config ${name} round ${r + 1}: ours step ${ours.at(-1)!.step_s.toFixed(2)} s`);
-        const p = runPeer(name, peerReps);
+        const p = runPeer(name, peerReps, Number(flag(args, 'peer-timeout-min') ?? 180));
         if ('error' in p) {
           peerError = String(p.error);
           log(peerError);
@@ -367,7 +367,7 @@ export async function run(args: string[]): Promise<object> {
         if (peer.length) {
           const p = med(peer.map((t) => t[k]!));
           row[`pytorch_${k}`] = p;
-          row[`ratio_${k.replace('_s', '')}`] = round(o / p, 3);
+          row[`ratio_${k.replace(/_s$/, '')}`] = round(o / p, 3);
         }
       }
       for (const k of ['fwd_gflops', 'lang_gflops', 'step_gflops', 'stepkl_gflops'] as const) {
@@ -380,7 +380,7 @@ export async function run(args: string[]): Promise<object> {
         if (!o.length) continue;
         row[`ours_${k}`] = med(o);
         const pk = k === 'trainer_step_s' ? 'step_s' : 'stepkl_s';
-        if (peer.length) row[`ratio_${k.replace('_s', '')}`] = round(med(o) / med(peer.map((t) => t[pk]!)), 3);
+        if (peer.length) row[`ratio_${k.replace(/_s$/, '')}`] = round(med(o) / med(peer.map((t) => t[pk]!)), 3);
       }
       if (peerError) row.peer_error = peerError;
       if (peer.length) row.pytorch = peer[0]!.peer;
