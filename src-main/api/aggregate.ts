@@ -1,7 +1,7 @@
 // Pure aggregation for plot-feeding API responses: binned histograms on shared edges, thinned series, average jet
 // images, flattened config diffs and CSV — so nothing per-jet crosses the API.
 import { commonRange, histogram } from '../eval/histogram.ts';
-import { jetImage } from '../physics/images.ts';
+import { imageEdges, jetImage } from '../physics/images.ts';
 import type { Histogram, JetImage, Series } from './types.ts';
 
 /** Histograms of several samples on shared edges (range from their pooled 0.1–99.9% quantiles unless given). */
@@ -50,10 +50,8 @@ export function thinSeries(x: number[], y: number[], maxPoints: number): { x: nu
 /** Average jet image (physics/images.ts) in the API's layout: values[iEta * nPhi + iPhi], mean pT fraction per pixel. */
 export function averageJetImage(x: Float32Array, mask: Uint8Array, size: number, particles: number, pixels = 32, halfWidth = 0.8): JetImage {
   const img = jetImage(x, mask, size, particles, { bins: pixels, etaRange: [-halfWidth, halfWidth], phiRange: [-halfWidth, halfWidth], normalize: true });
-  const values = new Array<number>(pixels * pixels);
-  for (let ip = 0; ip < pixels; ip++) for (let ie = 0; ie < pixels; ie++) values[ie * pixels + ip] = img[ip * pixels + ie]!;
-  const edges = Array.from({ length: pixels + 1 }, (_, i) => -halfWidth + (2 * halfWidth * i) / pixels);
-  return { etaEdges: edges, phiEdges: edges.slice(), values, nJets: size };
+  const edges = imageEdges([-halfWidth, halfWidth], pixels);
+  return { etaEdges: edges, phiEdges: edges.slice(), values: Array.from(img), nJets: size };
 }
 
 /** Flattens nested config objects to dotted keys ({ a: { b: 1 } } → { 'a.b': 1 }); arrays are leaf values. */

@@ -1,6 +1,7 @@
 // Report plots: turns evaluation results into the shared chart options (renderer/charts) — the same builders the
 // app uses — so a CLI report and the app's Anomaly/Generation views look the same.
 import type { EChartsOption } from 'echarts';
+import { imageEdges } from '../physics/images.ts';
 import { energyDistributions, fmt, histogramWithRatio, jetImage, rocChart, scoreMassHistogram, sculptingChart } from '../../renderer/charts/index.ts';
 import type { EnergyDistributions } from './energy.ts';
 import type { ObservableComparison } from './generation.ts';
@@ -59,10 +60,7 @@ export function generationPlot(o: ObservableComparison, title: string): EChartsO
   });
 }
 
-/** An average jet image; values given row-major [φ × η] (physics/images.ts) are transposed to [η × φ] here. */
-export function jetImagePlot(pixelsPhiEta: ArrayLike<number>, nEta: number, nPhi: number, etaRange: [number, number], phiRange: [number, number], nJets: number, title: string, logRange?: [number, number]): EChartsOption {
-  const values = new Float64Array(nEta * nPhi);
-  for (let ip = 0; ip < nPhi; ip++) for (let ie = 0; ie < nEta; ie++) values[ie * nPhi + ip] = pixelsPhiEta[ip * nEta + ie]!;
-  const edges = (r: [number, number], n: number) => Array.from({ length: n + 1 }, (_, i) => r[0] + ((r[1] - r[0]) * i) / n);
-  return jetImage({ etaEdges: edges(etaRange, nEta), phiEdges: edges(phiRange, nPhi), values, nJets, title, ...(logRange ? { logRange } : {}) });
+/** An average jet image, values[iEta * nPhi + iPhi] as physics/images.ts returns them. */
+export function jetImagePlot(values: ArrayLike<number>, nEta: number, nPhi: number, etaRange: [number, number], phiRange: [number, number], nJets: number, title: string, logRange?: [number, number]): EChartsOption {
+  return jetImage({ etaEdges: imageEdges(etaRange, nEta), phiEdges: imageEdges(phiRange, nPhi), values, nJets, title, ...(logRange ? { logRange } : {}) });
 }

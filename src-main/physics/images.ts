@@ -15,8 +15,8 @@ export interface JetImageOptions {
 
 /**
  * Average pT-weighted jet image of un-standardised features x [size, particles, 3] = (ln pT, Δη, Δφ) with mask.
- * Returns `pixels[iPhi * nEta + iEta]` (row = Δφ bin from low to high, column = Δη bin): mean pT per pixel [GeV], or
- * mean pT fraction when normalised. Padded slots and particles outside the ranges are skipped; jets with nothing
+ * Returns `pixels[iEta * nPhi + iPhi]` (row = Δη bin from low to high, column = Δφ bin — the layout of the API's
+ * `JetImage` and of the chart builder): mean pT per pixel [GeV], or mean pT fraction when normalised. Padded slots and particles outside the ranges are skipped; jets with nothing
  * inside the image do not count in the average.
  */
 export function jetImage(x: Float32Array, mask: Uint8Array, size: number, particles: number, opts: JetImageOptions = {}): Float32Array {
@@ -47,7 +47,7 @@ export function jetImage(x: Float32Array, mask: Uint8Array, size: number, partic
       if (!(ie >= 0 && ie < nEta && ip >= 0 && ip < nPhi)) continue; // also drops NaN
       const pt = Math.exp(x[o]!);
       if (!Number.isFinite(pt)) continue;
-      const pix = ip * nEta + ie;
+      const pix = ie * nPhi + ip;
       if (jetPix[pix] === 0) touched.push(pix);
       jetPix[pix]! += pt;
       total += pt;
@@ -63,4 +63,9 @@ export function jetImage(x: Float32Array, mask: Uint8Array, size: number, partic
   const pixels = new Float32Array(nEta * nPhi);
   if (jets > 0) for (let i = 0; i < pixels.length; i++) pixels[i] = sum[i]! / jets;
   return pixels;
+}
+
+/** The n + 1 bin edges of an image axis spanning range [lo, hi). */
+export function imageEdges(range: [number, number], n: number): number[] {
+  return Array.from({ length: n + 1 }, (_, i) => range[0] + ((range[1] - range[0]) * i) / n);
 }

@@ -18,12 +18,12 @@ describe('jetImage', () => {
 
   it('averages per-jet pT fractions (normalised)', () => {
     const img = jetImage(x, mask, size, particles, { bins: 2, etaRange: [-1, 1], phiRange: [-1, 1] });
-    // pixels[iPhi*2 + iEta]: jet0 → (0,0) 0.75, (1,1) 0.25; jet1 → iPhi 0, iEta 1: 1.0; mean over 2 jets
-    expect(Array.from(img)).toEqual([0.375, 0.5, 0, 0.125]);
+    // pixels[iEta*2 + iPhi]: jet0 → (0,0) 0.75, (1,1) 0.25; jet1 → iEta 1, iPhi 0: 1.0; mean over 2 jets
+    expect(Array.from(img)).toEqual([0.375, 0, 0.5, 0.125]);
   });
   it('sums GeV when not normalised', () => {
     const img = jetImage(x, mask, size, particles, { bins: [2, 2], etaRange: [-1, 1], phiRange: [-1, 1], normalize: false });
-    expect(Array.from(img).map((v) => +v.toFixed(4))).toEqual([15, 10, 0, 5]);
+    expect(Array.from(img).map((v) => +v.toFixed(4))).toEqual([15, 0, 10, 5]);
   });
   it('rejects bad arguments', () => {
     expect(() => jetImage(x, mask, 3, particles)).toThrow(/expected x/);
