@@ -6,70 +6,32 @@ import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
+import type { CheckpointInfo, DatasetInfo, ListRunsRequest, RunKind, RunStatus, RunSummary, SampleInfo } from '../api/types.ts';
 import { UserError } from '../util/errors.ts';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.ts';
 import { storeDirs } from './paths.ts';
 
-export type RunKind = 'ebm' | 'ebm-clf';
-export type RunStatus = 'created' | 'queued' | 'running' | 'done' | 'failed' | 'interrupted' | 'stopped';
+// The records are the API's shapes (api/types.ts, pure types) plus what only the engine sees: file paths, hashes and
+// the verbatim config.
+export type { RunKind, RunStatus };
 
-export interface DatasetRecord {
-  id: string;
-  name: string;
-  sourcePath: string;
-  format: string;
-  /** The imported (content-hashed) file the engine reads. */
+/** A dataset as the API shows it, plus the imported (content-hashed) file the engine reads. */
+export interface DatasetRecord extends DatasetInfo {
   filePath: string;
-  labels: string[];
-  labelCounts: Record<string, number>;
-  nJets: number;
-  contentHash: string;
-  settings: Record<string, unknown>;
-  isSample: boolean;
-  notes: string[];
-  importedAt: string;
 }
 
-export interface RunRecord {
-  id: string;
-  name: string;
-  kind: RunKind;
-  preset: string;
+/** A run as listed by the API (without its derived table columns), plus its verbatim training config. */
+export interface RunRecord extends Omit<RunSummary, 'keyParams' | 'headline'> {
   config: Record<string, unknown>;
-  status: RunStatus;
-  statusReason?: string;
-  backend?: string;
-  seed: number;
-  appVersion: string;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  tags: string[];
-  notes: string;
-  runDir: string;
-  data: { datasetId: string; label?: string }[];
-  progress?: { epoch: number; epochs: number; step: number; stepsPerEpoch: number; etaSeconds?: number };
 }
 
-export interface CheckpointRecord {
+export interface CheckpointRecord extends CheckpointInfo {
   runId: string;
-  epoch: number;
-  step: number;
-  path: string;
-  sha256: string;
-  createdAt: string;
 }
 
-export interface SampleRecord {
-  id: string;
-  runId: string;
-  nJets: number;
-  steps: number;
-  stepSize: number;
-  seed: number;
+export interface SampleRecord extends SampleInfo {
   path: string;
   sha256: string;
-  createdAt: string;
 }
 
 export interface EvaluationRecord {
@@ -94,14 +56,7 @@ export interface ScoreRecord {
   sha256: string;
 }
 
-export interface RunFilter {
-  status?: RunStatus[];
-  kind?: RunKind;
-  tags?: string[];
-  search?: string;
-  limit?: number;
-  offset?: number;
-}
+export type RunFilter = ListRunsRequest;
 
 /** Test-only fault injection: called inside a transaction just before it commits; throwing aborts it. */
 export interface StoreFaults {
