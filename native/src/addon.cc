@@ -129,6 +129,28 @@ napi_value throwJs(napi_env env, const std::string& msg) {
   return nullptr;
 }
 
+/** Unpacks N arguments, runs body(argv) and turns any C++ exception into a JS Error (code EBM_NATIVE). */
+template <size_t N, typename Body>
+napi_value entryPoint(napi_env env, napi_callback_info info, const char* name, Body body) {
+  try {
+    size_t argc = N;
+    napi_value argv[N];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc < N) throw std::runtime_error(std::string(name) + " needs " + std::to_string(N) + " arguments");
+    return body(argv);
+  } catch (const std::exception& e) {
+    return throwJs(env, e.what());
+  }
+}
+
+std::string getString(napi_env env, napi_value v) {
+  size_t len;
+  NAPI_OK(napi_get_value_string_utf8(env, v, nullptr, 0, &len));
+  std::string s(len, '\0');
+  NAPI_OK(napi_get_value_string_utf8(env, v, &s[0], len + 1, &len));
+  return s;
+}
+
 template <typename T>
 T* typedData(napi_env env, napi_value v, size_t* length, napi_typedarray_type want, const char* what) {
   bool is = false;
@@ -159,7 +181,7 @@ double getNumber(napi_env env, napi_value v) {
 
 Net* getNet(napi_env env, napi_value v) {
   void* p = nullptr;
-  NAPI_OK(napi_get_value_external(env, v, &p));
+  if (napi_get_value_external(env, v, &p) != napi_ok) throw std::runtime_error("expected a native net (from createNet)");
   if (!p) throw std::runtime_error("native net was disposed");
   return static_cast<Net*>(p);
 }
@@ -214,21 +236,14 @@ void finalizeNet(napi_env, void* data, void*) { delete static_cast<Net*>(data); 
 
 // createNet(desc: Int32Array, dropout: number (unused: multipliers come with each run), threads: number, simd: 'auto'|'generic', chunkRows: number)
 napi_value CreateNet(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 5;
-    napi_value argv[5];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc < 5) return throwJs(env, "createNet needs 5 arguments");
+  return entryPoint<5>(env, info, "createNet", [&](napi_value* argv) -> napi_value {
     size_t n;
     const int32_t* a = typedData<int32_t>(env, argv[0], &n, napi_int32_array, "desc");
     NetDesc d = decodeDesc(a, n);
     d.dropout = (float)getNumber(env, argv[1]);
     int threads = (int)getNumber(env, argv[2]);
     if (threads <= 0) threads = (int)std::max(1u, std::thread::hardware_concurrency());
-    size_t len;
-    NAPI_OK(napi_get_value_string_utf8(env, argv[3], nullptr, 0, &len));
-    std::string simd(len, '\0');
-    NAPI_OK(napi_get_value_string_utf8(env, argv[3], &simd[0], len + 1, &len));
+    const std::string simd = getString(env, argv[3]);
     const bool avx2 = simd != "generic" && cpuHasAvx2Fma();
     int rows = (int)getNumber(env, argv[4]);
     if (rows <= 0) rows = 256;
@@ -239,35 +254,24 @@ napi_value CreateNet(napi_env env, napi_callback_info info) {
       return throwJs(env, "cannot create native net");
     }
     return ext;
-  } catch (const std::exception& e) {
-    return throwJs(env, e.what());
-  }
+  });
 }
 
 // setParams(net, Float32Array)
 napi_value SetParams(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 2;
-    napi_value argv[2];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  return entryPoint<2>(env, info, "setParams", [&](napi_value* argv) -> napi_value {
     Net* net = getNet(env, argv[0]);
     size_t n;
     const float* p = typedData<float>(env, argv[1], &n, napi_float32_array, "params");
     if ((int)n != net->desc.paramCount) return throwJs(env, "params length does not match the layout");
     std::memcpy(net->params.data(), p, n * sizeof(float));
     return nullptr;
-  } catch (const std::exception& e) {
-    return throwJs(env, e.what());
-  }
+  });
 }
 
 // run(net, x, mask, size, dOut|null, dropMultipliers|null ([2L][B,N,d] concatenated), out, gradParams|null, gradX|null)
 napi_value Run(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 9;
-    napi_value argv[9];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc < 9) return throwJs(env, "run needs 9 arguments");
+  return entryPoint<9>(env, info, "run", [&](napi_value* argv) -> napi_value {
     Net* net = getNet(env, argv[0]);
     const NetDesc& d = net->desc;
     const int B = (int)getNumber(env, argv[3]);
@@ -379,26 +383,19 @@ napi_value Run(napi_env env, napi_callback_info info) {
       }
     }
     return nullptr;
-  } catch (const std::exception& e) {
-    return throwJs(env, e.what());
-  }
+  });
 }
 
 // dispose(net): joins the threads now (the external's finaliser would otherwise do it at GC).
 napi_value Dispose(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 1;
-    napi_value argv[1];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  return entryPoint<1>(env, info, "dispose", [&](napi_value* argv) -> napi_value {
     Net* net = getNet(env, argv[0]);
     net->pool.~Pool();
     new (&net->pool) Pool(1);
     net->acc.clear();
     net->acc.shrink_to_fit();
     return nullptr;
-  } catch (const std::exception& e) {
-    return throwJs(env, e.what());
-  }
+  });
 }
 
 // info() → { simd: 'avx2-fma' | 'generic', hardwareThreads }
@@ -414,18 +411,12 @@ napi_value Info(napi_env env, napi_callback_info) {
 
 // sgemmSeconds(n, reps, threads, simd) → Float64Array of wall-clock seconds for C = A·B (n×n), columns split over threads
 napi_value SgemmSeconds(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 4;
-    napi_value argv[4];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  return entryPoint<4>(env, info, "sgemmSeconds", [&](napi_value* argv) -> napi_value {
     const int n = (int)getNumber(env, argv[0]);
     const int reps = (int)getNumber(env, argv[1]);
     int threads = (int)getNumber(env, argv[2]);
     if (threads <= 0) threads = (int)std::max(1u, std::thread::hardware_concurrency());
-    size_t len;
-    NAPI_OK(napi_get_value_string_utf8(env, argv[3], nullptr, 0, &len));
-    std::string simd(len, '\0');
-    NAPI_OK(napi_get_value_string_utf8(env, argv[3], &simd[0], len + 1, &len));
+    const std::string simd = getString(env, argv[3]);
     auto g = (simd != "generic" && cpuHasAvx2Fma()) ? &avx2::gemm : &generic::gemm;
     std::vector<float> A((size_t)n * n), B((size_t)n * n), C((size_t)n * n);
     for (size_t i = 0; i < A.size(); ++i) {
@@ -448,9 +439,7 @@ napi_value SgemmSeconds(napi_env env, napi_callback_info info) {
     }
     NAPI_OK(napi_create_typedarray(env, napi_float64_array, reps, ab, 0, &arr));
     return arr;
-  } catch (const std::exception& e) {
-    return throwJs(env, e.what());
-  }
+  });
 }
 
 }  // namespace
