@@ -3,7 +3,7 @@
 // worker that dies (SIGKILL, OOM, native crash) fails only its job, reported with the reason.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,8 @@ export class JobSupervisor {
   private readonly events = new EventEmitter();
   private closed = false;
   private shutdownReason = '';
+  /** Stop files live in a private (0700, unguessable) directory: no other user can stop or fake-stop a job. */
+  private stopDir: string | null = null;
 
   constructor(private readonly opts: SupervisorOptions = {}) {
     this.events.setMaxListeners(0);
@@ -83,7 +85,7 @@ export class JobSupervisor {
     const done = new Promise<JobOutcome>((r) => (resolve = r));
     const info: JobInfo = { id: newId('job'), kind: spec.kind, status: 'queued', label: spec.label, queuedAt: nowIso() };
     if (spec.runId) info.runId = spec.runId;
-    const entry: Entry = { info, spec, stopFile: join(tmpdir(), `ebm-hep-stop-${process.pid}-${info.id}`), stopRequested: false, done, resolve };
+    const entry: Entry = { info, spec, stopFile: join((this.stopDir ??= mkdtempSync(join(tmpdir(), 'ebm-hep-jobs-'))), `stop-${info.id}`), stopRequested: false, done, resolve };
     this.queue.push(entry);
     this.emitQueue();
     queueMicrotask(() => this.pump());
@@ -159,6 +161,7 @@ export class JobSupervisor {
       r.child.kill('SIGKILL');
       await r.done;
     }
+    if (this.stopDir) rmSync(this.stopDir, { recursive: true, force: true });
   }
 
   private find(jobId: string): Entry | undefined {
