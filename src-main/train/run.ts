@@ -376,6 +376,8 @@ async function trainRun(req: TrainRequest, hooks: TrainHooks): Promise<TrainSumm
         };
         appendMetric({ type: 'step', ...stepEv });
         hooks.onEvent({ type: 'step', ...stepEv });
+        // A step is synchronous compute: yield once so signal handlers (the CLI's Ctrl-C / SIGTERM) and IPC get to run.
+        await new Promise<void>((r) => setImmediate(r));
         if (hooks.shouldStop()) {
           const ck = checkpoint();
           status = 'stopped';

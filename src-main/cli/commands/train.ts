@@ -33,7 +33,8 @@ the chain + L2) and writes a run directory: config.json, run.json, metrics.jsonl
   --json               one JSON event per line on stdout (start, step, epoch, divergence, log, done/stopped)
   --db FILE            run store the run is registered in when it ends (default $EBM_HEP_HOME/ebm-hep.sqlite)
 
-Ctrl-C stops after the current step and writes a checkpoint (resume with --resume).`;
+Ctrl-C, or SIGTERM (a batch system's time limit), stops after the current step and writes a checkpoint (resume
+with --resume).`;
 
 function int(v: string | undefined, name: string, min = 0): number | undefined {
   if (v === undefined) return undefined;
@@ -111,13 +112,15 @@ const command: Command = {
     const out = values.out ?? join('runs', `${kind}-${preset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
     const threads = int(values.threads, 'threads', 1);
 
+    // Ctrl-C, or SIGTERM from a batch system's time limit (SLURM, HTCondor): finish the step, checkpoint, register.
     let stop = false;
-    const onSigint = () => {
-      if (stop) process.exit(130);
+    const onStopSignal = (signal: NodeJS.Signals) => {
+      if (stop) process.exit(signal === 'SIGINT' ? 130 : 143);
       stop = true;
-      stderr.write('\nstopping after the current step (Ctrl-C again to abort without a checkpoint)…\n');
+      stderr.write(`\n${signal}: stopping after the current step (send it again to abort without a checkpoint)…\n`);
     };
-    process.on('SIGINT', onSigint);
+    process.on('SIGINT', onStopSignal);
+    process.on('SIGTERM', onStopSignal);
     const bar = progressBar('train', stderr);
     let spe = 1;
     let totalSteps = 1;
@@ -169,7 +172,8 @@ const command: Command = {
         { onEvent, shouldStop: () => stop },
       );
     } finally {
-      process.off('SIGINT', onSigint);
+      process.off('SIGINT', onStopSignal);
+      process.off('SIGTERM', onStopSignal);
       const { registerRunInStore } = await import('../../store/import-run.ts');
       const { defaultDbPath } = await import('../../store/paths.ts');
       if (existsSync(join(out, 'config.json'))) stderr.write(`${await registerRunInStore(values.db ?? defaultDbPath(), out)}\n`);
