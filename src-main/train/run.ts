@@ -277,7 +277,7 @@ async function trainRun(req: TrainRequest, hooks: TrainHooks): Promise<TrainSumm
     status: 'running',
     backend: created.backend,
     ...(created.fallbackReason ? { fallbackReason: created.fallbackReason } : {}),
-    data: req.data.map((d, i) => ({ path: resolve(d.path), ...(d.label ? { label: d.label } : {}), nJets: prep.perInput[i]! })),
+    data: data.map((d, i) => ({ path: resolve(d.path), ...(d.label ? { label: d.label } : {}), nJets: prep.perInput[i]! })),
     split: { seed: config.seed, fractions: config.split, nTrain: prep.nTrain, nValidation: prep.nValidation, nTest: prep.nTest, nJets: prep.nJets },
     ...(prep.classNames ? { classNames: prep.classNames } : {}),
     stepsPerEpoch: spe,

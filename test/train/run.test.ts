@@ -3,7 +3,7 @@
 // trains and scores; sample/score round trip.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sampleFiles } from '../../src-main/data/sample.ts';
 import { readJets } from '../../src-main/data/read.ts';
@@ -87,10 +87,13 @@ describe('training on the embedded sample', () => {
     expect(run.resumedAt).toHaveLength(1);
     expect(run.backend).toBe(a.backend);
     expect(run.klChain.klSteps).toBe(2);
-    // a finished run can be extended
-    const c = await runTraining({ config, data: qcd(), outDir: join(tmp, 'a'), resume: true, extend: { maxSteps: 6 } }, quiet());
+    // a finished run can be extended; resume trains on the run's own data whatever the request names, and keeps
+    // run.json's record of it (evaluations rebuild the test split from it)
+    const c = await runTraining({ config, data: [{ path: sampleFiles().w }], outDir: join(tmp, 'a'), resume: true, extend: { maxSteps: 6 } }, quiet());
     expect(c.globalStep).toBe(6);
     expect(JSON.parse(readFileSync(join(tmp, 'a', 'config.json'), 'utf8')).maxSteps).toBe(6);
+    const runA = JSON.parse(readFileSync(join(tmp, 'a', 'run.json'), 'utf8'));
+    expect(runA.data.map((d: { path: string }) => d.path)).toEqual([resolve(sampleFiles().qcd)]);
   });
 
   it('divergence rolls back to the last good checkpoint with a lower learning rate, then fails clearly', async () => {
