@@ -55,6 +55,9 @@ describe.skipIf(!hasShared)('ebm-hep eval', () => {
     expect(m.scores.map((s: any) => s.score)).toEqual(['E(x)', '1 − p(qcd|x)', 'baseline: jet mass', 'baseline: multiplicity', 'baseline: random']);
     expect(m.energy.map((c: any) => c.name)).toEqual(['qcd', 'top', 'random noise']);
     expect(m.generation.observables.map((o: any) => o.name)).toEqual(['ptGeV', 'massGeV', 'multiplicity', 'logPt', 'deta', 'dphi']);
+    // the data-vs-data floor uses as many data jets as were generated (jet-level rows count jets)
+    expect(m.generation.dataVsData.observables.slice(0, 3).map((o: any) => o.nGenerated)).toEqual([20, 20, 20]);
+    for (const o of m.generation.dataVsData.observables) expect(o.jsd).toBeGreaterThanOrEqual(0);
     for (const stem of ['energy', 'energy-mass', 'gen-massGeV', 'jetimage-data', 'jetimage-generated']) expect(existsSync(join(out, `${stem}.png`))).toBe(true);
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auc, backgroundEfficiencyAt, rejectionAt, rocArea, rocCurve, taggerMetrics, thinRoc } from '../../src-main/eval/roc.ts';
 import { inverseJsdAtSignalEfficiency, sculpting, thresholdAtAcceptance } from '../../src-main/eval/sculpting.ts';
 import { distanceCorrelation, pearson, ranks, scoreMassCorrelation, spearman } from '../../src-main/eval/correlation.ts';
-import { compareGeneration, generationMetrics, type FeatureJets } from '../../src-main/eval/generation.ts';
+import { compareGeneration, dataVsDataFloor, generationMetrics, type FeatureJets } from '../../src-main/eval/generation.ts';
 import { energyDistributions } from '../../src-main/eval/energy.ts';
 import { Rng } from '../../src-main/util/rng.ts';
 
@@ -195,6 +195,19 @@ describe('generation metrics', () => {
     expect(mult.binning.range[0]).toBe(-0.5);
     expect(mult.binning.bins).toBe(mult.binning.range[1] + 0.5);
     expect(get(same, 'deta').level).toBe('particle');
+  });
+  it('data-vs-data floor: disjoint parts of one sample, sized like the generated one; the JSD shrinks with statistics', () => {
+    const data = fakeJets(new Rng(37), 4000, 20);
+    const small = dataVsDataFloor(data, 200, 1);
+    const large = dataVsDataFloor(data, 2000, 1);
+    const pt = (r: typeof small) => r.observables.find((o) => o.name === 'ptGeV')!;
+    expect(pt(small).nGenerated).toBe(200);
+    expect(pt(small).nData).toBe(3800);
+    expect(pt(large).nGenerated).toBe(2000); // at most half the data
+    expect(pt(small).jsd).toBeGreaterThan(0);
+    // 50 bins: the floor of a 200-jet sample is several times that of a 2000-jet sample (~1/n scaling)
+    expect(pt(small).jsd).toBeGreaterThan(3 * pt(large).jsd);
+    expect(dataVsDataFloor(data, 200, 1).observables.map((o) => o.jsd)).toEqual(small.observables.map((o) => o.jsd));
   });
   it('clamps far-off generated values into the end bins so they count', () => {
     const d = { ptGeV: Float32Array.of(1, 2, 3, 4), massGeV: Float32Array.of(1, 2, 3, 4), multiplicity: Float32Array.of(1, 2, 3, 4), logPt: Float32Array.of(0, 1), deta: Float32Array.of(0, 1), dphi: Float32Array.of(0, 1) };

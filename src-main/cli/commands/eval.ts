@@ -8,7 +8,7 @@ import type { Command } from '../main.ts';
 import { progressBar } from '../progress.ts';
 import { readJets } from '../../data/read.ts';
 import { energyDistributions, type EnergySample } from '../../eval/energy.ts';
-import { compareGeneration, generationSample } from '../../eval/generation.ts';
+import { compareGeneration, dataVsDataFloor, generationSample } from '../../eval/generation.ts';
 import { anomalyReport, jsonSafe, scoreMassHistogram2D, type EvalSample } from '../../eval/report.ts';
 import { energyPlot, generationPlot, jetImagePlot, rocPlots, scoreMassPlot, sculptingPlot } from '../../eval/plots.ts';
 import { writePlot } from '../../eval/render.ts';
@@ -237,6 +237,7 @@ const command: Command = {
         const gen = await model.generate(nGenerate, { steps, stepSize, seed: seed + 2, onProgress: (d, t) => bar.update(d, t) });
         bar.done();
         const cmp = compareGeneration(generationSample(bgFeatures), generationSample(gen), { particles: gen.particles });
+        const floor = dataVsDataFloor(bgFeatures, nGenerate, seed + 3);
         metrics.generation = {
           reference: `${background.name} (${bgFeatures.size} held-out jets, constituent observables in the model frame)`,
           nGenerated: nGenerate,
@@ -246,7 +247,10 @@ const command: Command = {
           seed: seed + 2,
           nonFiniteGenerated: cmp.nonFiniteGenerated,
           observables: cmp.observables.map((o) => ({ name: o.name, label: o.label, level: o.level, jsd: o.jsd, w1: o.w1, binning: o.binning, nData: o.nData, nGenerated: o.nGenerated })),
+          /** The same comparison between two disjoint parts of the held-out data (nGenerated jets vs the rest): the finite-sample floor. */
+          dataVsData: { seed: seed + 3, observables: floor.observables.map((o) => ({ name: o.name, jsd: o.jsd, w1: o.w1, nData: o.nData, nGenerated: o.nGenerated })) },
         };
+        for (const [i, o] of cmp.observables.entries()) log(`generation ${o.name.padEnd(12)} JSD ${o.jsd.toFixed(4)} nats (data vs data: ${floor.observables[i]!.jsd.toFixed(4)}), W1 ${o.w1.toPrecision(4)} (${floor.observables[i]!.w1.toPrecision(4)})`);
         for (const o of cmp.observables) await plot(generationPlot(o, `${runLabel}  ${background.name}`), `gen-${o.name}`);
         const img = { bins: 32, etaRange: [-0.8, 0.8] as [number, number], phiRange: [-0.8, 0.8] as [number, number] };
         const dataImg = jetImage(bgFeatures.x, bgFeatures.mask, bgFeatures.size, bgFeatures.particles, img);
